@@ -1,0 +1,5 @@
+"""Entry point for `python -m newsterm`."""
+
+from newsterm.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,241 @@
+"""Settings from a TOML file (platformdirs paths), overridden by environment variables and flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "newsterm"
+DEFAULT_SOURCE_URL = "https://global.espreso.tv/news"
+DEFAULT_SOURCE_NAME = "Espreso Global"
+DATA_DIR_ENV = "NEWSTERM_DATA_DIR"
+CONFIG_ENV = "NEWSTERM_CONFIG"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message is one line naming file, line and key."""
+
+
+@dataclass(slots=True)
+class SourceSettings:
+    """One source as written in the config file."""
+
+    url: str
+    """The news list page or RSS/Atom feed to follow."""
+    name: str = ""
+    """A short name to show; empty means the URL's host."""
+    timezone: str = "Europe/Kyiv"
+    """The zone the site writes its local times in."""
+
+
+@dataclass(slots=True)
+class NetSettings:
+    """Limits on every request; see newsterm.net.NetLimits."""
+
+    connect_timeout: float = 10.0
+    """Seconds to wait for a connection."""
+    read_timeout: float = 15.0
+    """Seconds to wait between bytes of a response."""
+    deadline: float = 30.0
+    """Seconds one request may take in all, body included."""
+    max_bytes: int = 10 * 1024 * 1024
+    """Largest decoded response body accepted."""
+    per_host: int = 8
+    """Requests under way at once to one host."""
+    total: int = 32
+    """Requests under way at once in all."""
+
+
+@dataclass(slots=True)
+class CacheSettings:
+    """How long the cache keeps what it does not have to keep forever."""
+
+    article_days: int = 30
+    """Unsaved articles older than this are evicted."""
+    budget_mb: int = 500
+    """Unsaved articles beyond this size are evicted, oldest first."""
+    headline_days: int = 180
+    """Headlines not seen for this long are dropped (saved ones never)."""
+
+
+@dataclass(slots=True)
+class Settings:
+    """Everything the app and the one-shot commands need to know to run."""
+
+    data_dir: Path
+    """Where the SQLite cache lives."""
+    config_file: Path | None = None
+    """The TOML file these settings came from, if any."""
+    sources: list[SourceSettings] = field(
+        default_factory=lambda: [SourceSettings(DEFAULT_SOURCE_URL, DEFAULT_SOURCE_NAME)]
+    )
+    """Sources seeded into a new data dir."""
+    refresh_minutes: float = 5.0
+    """Minutes between automatic refreshes in the TUI; 0 turns auto-refresh off."""
+    display_timezone: str = ""
+    """Zone to show times in; empty means the machine's local zone."""
+    theme: str = "newsterm"
+    """Textual theme name."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Keymap overrides: binding id → comma-separated keys, e.g. {"save": "ctrl+s"}."""
+    offline: bool = False
+    """Serve everything from the cache and never touch the network."""
+    net: NetSettings = field(default_factory=NetSettings)
+    cache: CacheSettings = field(default_factory=CacheSettings)
+
+    @property
+    def database_path(self) -> Path:
+        """The one SQLite file."""
+        return self.data_dir / "newsterm.sqlite3"
+
+
+def default_data_dir() -> Path:
+    """The platform's user data folder for newsterm."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_config_file() -> Path:
+    """The platform's user config file for newsterm."""
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    offline: bool = False,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Read settings: defaults, then the TOML file, then environment, then the given flags.
+
+    A missing file means defaults unless the file was named explicitly; a broken file
+    raises ConfigError with one line naming the file, the line and the key.
+    """
+    env = os.environ if environ is None else environ
+    explicit = config_file or env.get(CONFIG_ENV)
+    path = Path(explicit).expanduser() if explicit else default_config_file()
+    raw: dict[str, Any] = {}
+    if path.is_file():
+        raw = _read_toml(path)
+    elif explicit:
+        raise ConfigError(f"{path}: config file not found")
+    settings = _settings_from_table(raw, path)
+    settings.config_file = path if path.is_file() else None
+    chosen_dir = data_dir or env.get(DATA_DIR_ENV) or raw.get("data_dir")
+    if chosen_dir:
+        settings.data_dir = Path(chosen_dir).expanduser()
+    settings.offline = settings.offline or offline
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        # tomllib puts "(at line N, column M)" in the message; keep it on one line.
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def _settings_from_table(raw: dict[str, Any], path: Path) -> Settings:
+    """Check types and keys of the parsed TOML and build Settings."""
+    lines = _key_lines(path)
+    settings = Settings(data_dir=default_data_dir())
+    for key, value in raw.items():
+        where = f"{path}:{lines.get(key, 1)}: {key}"
+        if key == "data_dir":
+            _expect(value, str, where)
+        elif key == "sources":
+            settings.sources = _sources_from(value, where)
+        elif key in ("net", "cache"):
+            section = getattr(settings, key)
+            _expect(value, dict, where)
+            for sub_key, sub_value in value.items():
+                _set_field(section, sub_key, sub_value, f"{path}:{lines.get(sub_key, 1)}: {key}")
+        elif key == "keys":
+            _expect(value, dict, where)
+            for action, keys in value.items():
+                _expect(keys, str, f"{where}.{action}")
+            settings.keys = dict(value)
+        else:
+            _set_field(settings, key, value, f"{path}:{lines.get(key, 1)}")
+    return settings
+
+
+_SKIPPED_FIELDS = {"data_dir", "config_file", "sources", "net", "cache", "keys"}
+
+
+def _set_field(target: Any, key: str, value: Any, where: str) -> None:
+    known = {f.name: f for f in fields(target) if f.name not in _SKIPPED_FIELDS}
+    if key not in known:
+        raise ConfigError(f"{where}: unknown key {key!r}")
+    current = getattr(target, key)
+    expected: type | tuple[type, ...] = type(current)
+    if isinstance(current, float):
+        expected = (int, float)
+    if isinstance(value, bool) and not isinstance(current, bool):
+        expected = ()  # TOML true is not a number here
+    if not expected or not isinstance(value, expected):
+        name = type(current).__name__
+        raise ConfigError(f"{where}: {key} must be {_article(name)}, not {type(value).__name__}")
+    if isinstance(current, (int, float)) and not isinstance(current, bool) and value < 0:
+        raise ConfigError(f"{where}: {key} must not be negative")
+    setattr(target, key, float(value) if isinstance(current, float) else value)
+
+
+def _sources_from(value: Any, where: str) -> list[SourceSettings]:
+    _expect(value, list, where)
+    sources = []
+    for index, item in enumerate(value):
+        item_where = f"{where}[{index}]"
+        if isinstance(item, str):
+            item = {"url": item}
+        _expect(item, dict, item_where)
+        if "url" not in item:
+            raise ConfigError(f"{item_where}: a source needs a url")
+        source = SourceSettings(url="")
+        for sub_key, sub_value in item.items():
+            _set_field(source, sub_key, sub_value, item_where)
+        if not source.url.startswith(("http://", "https://")):
+            raise ConfigError(f"{item_where}: url must start with http:// or https://")
+        sources.append(source)
+    return sources
+
+
+def _expect(value: Any, kind: type, where: str) -> None:
+    if not isinstance(value, kind):
+        expected = {dict: "a table", list: "an array", str: "a string"}.get(kind, kind.__name__)
+        raise ConfigError(f"{where}: must be {expected}, not {type(value).__name__}")
+
+
+def _article(type_name: str) -> str:
+    return {"int": "an integer", "float": "a number", "str": "a string", "bool": "true or false"}[
+        type_name
+    ]
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """Line numbers of `key =` and `[table]` in the file, so errors can point at them."""
+    lines: dict[str, int] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return lines
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            name = stripped.strip("[] ").split(".")[0]
+        else:
+            name = stripped.split("=", 1)[0].strip().strip('"')
+        if name and name not in lines:
+            lines[name] = number
+    return lines

@@ -1,0 +1,95 @@
+"""Dataclasses shared by every layer: Source, Headline, Listing, Article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class Source:
+    """A place headlines come from: a site's news list or an RSS/Atom feed."""
+
+    url: str
+    """The listing or feed URL that is fetched on refresh."""
+    name: str = ""
+    """A short name for display; the host when empty."""
+    timezone: str = "Europe/Kyiv"
+    """The zone the site writes its local times in."""
+    id: int | None = None
+    """The store's row id, None until stored."""
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: the configured name, else the URL's host."""
+        if self.name:
+            return self.name
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).hostname or self.url
+
+
+@dataclass(slots=True)
+class Headline:
+    """One item of a listing: a headline linking to an article."""
+
+    title: str
+    url: str
+    """Absolute http(s) URL of the article."""
+    published: datetime | None = None
+    """Timezone-aware publication time, or None when the listing gives none."""
+    label: str | None = None
+    """The site's tag printed next to the headline ("Exclusive", "OPINION"), verbatim."""
+    category: str | None = None
+    summary: str | None = None
+    """Plain-text summary, from feeds; used as the reader's last fallback."""
+    source: str | None = None
+    """URL of the source the headline came from (set by the library, not the parser)."""
+
+
+@dataclass(slots=True)
+class Listing:
+    """What a parsed listing page or feed holds."""
+
+    headlines: list[Headline] = field(default_factory=list)
+    next_page: str | None = None
+    """Absolute URL of the listing's next page ("More news"), if any."""
+    feeds: list[str] = field(default_factory=list)
+    """Feed URLs the page advertises (autodiscovery)."""
+    kind: str = "empty"
+    """How it was parsed: "preset:<name>", "generic", "rss", "atom", or "empty"."""
+    title: str | None = None
+    """The page's or feed's title."""
+    reason: str | None = None
+    """Why the listing is empty, in words a user can read; None when it has headlines."""
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article: metadata plus the body as plain text and Markdown."""
+
+    url: str
+    title: str = ""
+    text: str = ""
+    """Plain text: paragraphs separated by one blank line."""
+    markdown: str = ""
+    """The body as Markdown: headings, lists, quotes, links."""
+    byline: str | None = None
+    published: datetime | None = None
+    """Timezone-aware publication time, or None."""
+    modified: datetime | None = None
+    lead: str | None = None
+    """The standfirst, when the page has one apart from the body."""
+    tags: list[str] = field(default_factory=list)
+    lead_image: str | None = None
+    images: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    language: str | None = None
+    method: str = "none"
+    """Which path produced the body: "readability", "article-element", "feed-summary", "none"."""
+    extractor_version: int = 1
+
+    @property
+    def word_count(self) -> int:
+        """Words in the body, for reading time."""
+        return len(self.text.split())
