@@ -57,15 +57,16 @@ def detect_charset(body: bytes) -> str:
 def choose_charset(body: bytes, content_type: str | None = None) -> str:
     """The encoding to decode `body` with, by precedence: BOM, HTTP header, declaration, detection.
 
-    A BOM wins over the header, as in the WHATWG encoding standard. A declared UTF-8 that
-    is not valid UTF-8 is re-detected, because servers often default the header to UTF-8
-    while the page is in a legacy charset.
+    A BOM wins over the header, as in the WHATWG encoding standard. A declared UTF-8 body
+    with no valid multi-byte sequences but many invalid bytes is re-detected, because
+    servers often default the header to UTF-8 while the page is in a legacy charset; UTF-8
+    with a few stray bad bytes stays UTF-8 (they become U+FFFD).
     """
     for bom, codec in _BOMS:
         if body.startswith(bom):
             return codec
     codec = charset_from_content_type(content_type) or declared_charset(body)
-    if codec == "utf-8" and not _is_utf8(body[:_DETECTION_WINDOW]):
+    if codec == "utf-8" and _mostly_not_utf8(body[:_DETECTION_WINDOW]):
         return detect_charset(body)
     return codec or detect_charset(body)
 
@@ -96,6 +97,24 @@ def _known_codec(name: str | None) -> str | None:
         return codecs.lookup(name).name.replace("_", "-") if name else None
     except LookupError:
         return None
+
+
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_LEGACY_MIN_BYTES = 16
+
+
+def _mostly_not_utf8(sample: bytes) -> bool:
+    """Whether high bytes are mostly outside valid UTF-8 sequences (a legacy charset)."""
+    if _is_utf8(sample):
+        return False
+    valid = _UTF8_MULTIBYTE.findall(sample)
+    valid_bytes = sum(len(sequence) for sequence in valid)
+    invalid_bytes = len(_HIGH_BYTE.findall(sample)) - valid_bytes
+    # A handful of bad bytes is damage, not a different charset: keep them as U+FFFD.
+    return invalid_bytes > max(valid_bytes, _LEGACY_MIN_BYTES)
 
 
 def _is_utf8(sample: bytes) -> bool:
