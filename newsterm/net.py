@@ -1,0 +1,606 @@
+"""The one HTTP layer: timeouts, size caps, redirects, conditional GET, retries, typed failures."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import errno
+import logging
+import random
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from newsterm import __version__
+
+USER_AGENT = f"newsterm/{__version__} (+https://github.com/newsterm/newsterm)"
+MIB = 1024 * 1024
+
+# Statuses that mean "come back later" rather than "this is broken": worth a retry.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_LOCATION = "newsterm_location"  # where _take_location keeps a redirect's Location
+# We decode bodies ourselves (see _BodyDecoder), so we offer only what zlib can decode in
+# bounded steps; brotli and zstd would need packages we do not depend on.
+_ACCEPT_ENCODING = "gzip, deflate"
+# Inflate in slices so one small compressed chunk never turns into a huge buffer at once.
+_INFLATE_SLICE = 256 * 1024
+
+log = logging.getLogger(__name__)
+
+
+class FailureKind(StrEnum):
+    """Why a fetch failed; a str, so `failure.kind == "timeout"` works."""
+
+    TIMEOUT = "timeout"
+    OFFLINE = "offline"
+    REFUSED = "refused"
+    DNS = "dns"
+    HTTP = "http"
+    TOO_LARGE = "too-large"
+    REDIRECTS = "redirects"
+    SCHEME = "scheme"
+    TRUNCATED = "truncated"
+    INVALID_URL = "invalid-url"
+    TLS = "tls"
+    ERROR = "error"
+
+
+# Kinds that say "the network (or the host) cannot be reached at all", as opposed to a
+# server that answered badly; the library switches to offline mode when every source fails so.
+_UNREACHABLE = frozenset({FailureKind.DNS, FailureKind.OFFLINE, FailureKind.REFUSED})
+
+
+@dataclass(slots=True)
+class NetLimits:
+    """Limits on every request; the defaults suit a news site on a slow mobile link."""
+
+    connect_timeout: float = 10.0
+    """Seconds to wait for a connection."""
+    read_timeout: float = 15.0
+    """Seconds to wait between bytes of a response (and for a write to go out)."""
+    deadline: float = 30.0
+    """Seconds one request may take in all, redirects and body included."""
+    max_bytes: int = 10 * MIB
+    """Largest body accepted, counted after decompression so a gzip bomb stops early."""
+    max_redirects: int = 5
+    """Redirects followed before giving up."""
+    per_host: int = 8
+    """Requests under way at once to one host (host and port)."""
+    total: int = 32
+    """Requests under way at once in all."""
+    retries: int = 2
+    """Extra tries after a 429/502/503/504 or a connection reset."""
+    max_retry_wait: float = 30.0
+    """Longest wait for a retry in-process; a longer Retry-After is handed to the caller."""
+    retry_backoff: float = 1.0
+    """First wait when the server gives no Retry-After; doubled on each further try."""
+
+
+@dataclass(slots=True)
+class Response:
+    """A successful fetch (2xx, or 304 when `not_modified`)."""
+
+    url: str
+    """The final URL, after redirects."""
+    status: int
+    body: bytes
+    """The decoded body; empty on 304."""
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    """True on 304: the caller's cached copy is still current."""
+    elapsed: float
+    """Seconds the whole fetch took, retries included."""
+
+
+@dataclass(slots=True)
+class Failure:
+    """A fetch that did not succeed; returned, never raised."""
+
+    url: str
+    """The URL that was asked for (not the redirect hop that failed)."""
+    kind: FailureKind
+    message: str
+    """One line a user can read, e.g. "connection refused"."""
+    status: int | None = None
+    """The HTTP status, when the server answered."""
+    retry_after: float | None = None
+    """Seconds the server asked us to wait before trying again, when it said so."""
+
+
+FetchResult = Response | Failure
+RetryCallback = Callable[[str], object]
+
+
+def is_offline(failure: Failure) -> bool:
+    """Whether a failure means the host could not be reached at all (DNS, no route, refused)."""
+    return failure.kind in _UNREACHABLE
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date; None if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:  # HTTP-dates are GMT; a zone-less one is malformed but usable
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
+
+
+def _seconds(value: float) -> str:
+    """A duration for a message: "15", "1.5", never "15.0"."""
+    return f"{round(value, 1):g}"
+
+
+def _size(n: int) -> str:
+    """A byte count for a message, in the unit the limit was probably set in."""
+    if n >= MIB and n % MIB == 0:
+        return f"{n // MIB} MiB"
+    if n >= 1024 and n % 1024 == 0:
+        return f"{n // 1024} KiB"
+    return f"{n} bytes"
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """Collapse whitespace so a message fits one status-bar line."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _http_message(status: int) -> str:
+    # The standard phrase, not the server's: it is shorter and cannot carry odd text.
+    phrase = httpx.codes.get_reason_phrase(status)
+    return f"HTTP {status} {phrase}" if phrase else f"HTTP {status}"
+
+
+class _BodyDecoder:
+    """Undoes Content-Encoding in bounded slices, so the size cap sees decoded bytes early."""
+
+    def __init__(self, encoding: str | None) -> None:
+        codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1:
+            raise ValueError(f"unsupported content encoding: {encoding}")
+        self.coding = codings[0] if codings else None
+        if self.coding in ("gzip", "x-gzip"):
+            # 47 = 32 + 15: accept a gzip or zlib header, whichever the server sent.
+            self._inflater: zlib._Decompress | None = zlib.decompressobj(47)
+        elif self.coding == "deflate":
+            self._inflater = zlib.decompressobj(15)
+        elif self.coding is None:
+            self._inflater = None
+        else:
+            raise ValueError(f"unsupported content encoding: {self.coding}")
+        # "deflate" is often sent raw, without the zlib header the RFC asks for: look at the
+        # first byte before choosing.
+        self._sniff_deflate = self.coding == "deflate"
+
+    def feed(self, data: bytes, budget: int) -> Iterator[bytes]:
+        """Decoded pieces of `data`; stops once more than `budget` bytes came out."""
+        if self._inflater is None:
+            yield data
+            return
+        if self._sniff_deflate and data:
+            self._sniff_deflate = False
+            if data[0] & 0x0F != 8:  # not a zlib header (CM = 8, deflate)
+                self._inflater = zlib.decompressobj(-15)
+        pending = data
+        produced = 0
+        while pending and produced <= budget:
+            piece = self._inflater.decompress(pending, min(budget + 1 - produced, _INFLATE_SLICE))
+            pending = self._inflater.unconsumed_tail
+            produced += len(piece)
+            yield piece
+            if self._inflater.eof:
+                break
+
+    def finish(self) -> tuple[bytes, bool]:
+        """The last decoded bytes, and whether the compressed stream was complete."""
+        if self._inflater is None:
+            return b"", True
+        return self._inflater.flush(), self._inflater.eof
+
+
+def _os_errors(exc: BaseException) -> Iterator[BaseException]:
+    """Every exception behind `exc`: httpx wraps httpcore wraps anyio wraps the OSError."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if isinstance(current, BaseExceptionGroup):
+            stack.extend(current.exceptions)
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                stack.append(linked)
+
+
+_OFFLINE_ERRNOS = {
+    errno.ENETUNREACH: "offline: network unreachable",
+    errno.EHOSTUNREACH: "offline: no route to host",
+    errno.ENETDOWN: "offline: network is down",
+    errno.EADDRNOTAVAIL: "offline: no usable network address",
+}
+
+
+def _connect_failure(exc: BaseException, url: str, host: str) -> Failure:
+    """Tell "no DNS", "no network", "refused" and "bad certificate" apart for a failed connect."""
+    causes = list(_os_errors(exc))
+    for cause in causes:
+        if isinstance(cause, socket.gaierror):
+            if cause.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", None)):
+                return Failure(
+                    url, FailureKind.DNS, f"could not resolve {host} (DNS not answering)"
+                )
+            return Failure(url, FailureKind.DNS, f"host not found: {host}")
+    for cause in causes:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            detail = cause.verify_message or "certificate verify failed"
+            return Failure(url, FailureKind.TLS, _one_line(f"TLS error: {detail}"))
+        if isinstance(cause, ssl.SSLError):
+            return Failure(url, FailureKind.TLS, _one_line(f"TLS error: {cause.reason or cause}"))
+    # With several addresses (IPv6 and IPv4) one may be unreachable while the other refuses:
+    # a refusal means the host is up, so it wins.
+    for cause in causes:
+        if isinstance(cause, ConnectionRefusedError):
+            return Failure(url, FailureKind.REFUSED, "connection refused")
+    for cause in causes:
+        if isinstance(cause, OSError) and cause.errno in _OFFLINE_ERRNOS:
+            return Failure(url, FailureKind.OFFLINE, _OFFLINE_ERRNOS[cause.errno])
+    for cause in causes:
+        if isinstance(cause, TimeoutError):
+            return Failure(url, FailureKind.TIMEOUT, "timed out connecting")
+    return Failure(url, FailureKind.ERROR, _one_line(f"could not connect: {exc}"))
+
+
+@dataclass(slots=True)
+class _Attempt:
+    """One try (one redirect chain): its result, and whether trying again may help."""
+
+    result: Response | Failure
+    retryable: bool = False
+
+
+class Fetcher:
+    """Fetches URLs under NetLimits with one shared httpx client; use `async with` or aclose()."""
+
+    def __init__(self, limits: NetLimits | None = None, *, user_agent: str = USER_AGENT) -> None:
+        """Prepare a fetcher; the HTTP client is created on first use, inside the event loop."""
+        self.limits = limits or NetLimits()
+        self.user_agent = user_agent
+        self._client: httpx.AsyncClient | None = None
+        self._total = asyncio.Semaphore(self.limits.total)
+        self._hosts: dict[tuple[str, int | None], asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool; the fetcher may be used again afterwards."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    def _get_client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            limits = self.limits
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(
+                    connect=limits.connect_timeout,
+                    read=limits.read_timeout,
+                    write=limits.read_timeout,
+                    pool=limits.connect_timeout,
+                ),
+                limits=httpx.Limits(
+                    max_connections=limits.total,
+                    max_keepalive_connections=min(limits.total, 16),
+                ),
+                headers={"User-Agent": self.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
+                follow_redirects=False,  # followed by hand, to vet each Location
+                trust_env=True,  # HTTP(S)_PROXY / NO_PROXY from the environment
+                event_hooks={"response": [_take_location]},
+            )
+        return self._client
+
+    def _host_slot(self, host: str, port: int | None) -> asyncio.Semaphore:
+        key = (host, port)
+        slot = self._hosts.get(key)
+        if slot is None:
+            slot = self._hosts[key] = asyncio.Semaphore(self.limits.per_host)
+        return slot
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str | None = None,
+        on_retry: RetryCallback | None = None,
+    ) -> Response | Failure:
+        """GET `url` within the limits; returns a Response or a Failure, never raises.
+
+        `etag` / `last_modified` make the request conditional (a 304 comes back as
+        `Response(not_modified=True)`). `on_retry` is told, in one line, each time the fetch
+        waits to try again, so a UI can show "HTTP 503, retrying in 30 s".
+        """
+        started = time.monotonic()
+        try:
+            invalid = _check_url(url)
+            if invalid is not None:
+                return Failure(url, *invalid)
+            headers: dict[str, str] = {}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            if accept:
+                headers["Accept"] = accept
+            return await self._fetch_with_retries(url, headers, started, on_retry)
+        except Exception as exc:  # a bug here must not take the caller down
+            log.exception("unexpected error fetching %s", url)
+            return Failure(url, FailureKind.ERROR, _one_line(f"{type(exc).__name__}: {exc}"))
+
+    async def _fetch_with_retries(
+        self,
+        url: str,
+        headers: dict[str, str],
+        started: float,
+        on_retry: RetryCallback | None,
+    ) -> Response | Failure:
+        limits = self.limits
+        attempt = 0
+        while True:
+            outcome = await self._follow(url, headers, started)
+            if not outcome.retryable or not isinstance(outcome.result, Failure):
+                return outcome.result
+            failure = outcome.result
+            asked = failure.retry_after
+            # A wait longer than max_retry_wait would hold the caller too long: hand the
+            # Retry-After back so the caller schedules the next try itself.
+            if attempt >= limits.retries or (asked is not None and asked > limits.max_retry_wait):
+                if asked is not None and failure.status is not None:
+                    failure.message = f"HTTP {failure.status} (retry after {_seconds(asked)} s)"
+                return failure
+            wait = min(max(asked or 0.0, limits.retry_backoff * 2**attempt), limits.max_retry_wait)
+            attempt += 1
+            reason = f"HTTP {failure.status}" if failure.status else failure.message
+            if on_retry is not None:
+                try:
+                    on_retry(f"{reason}, retrying in {_seconds(wait)} s")
+                except Exception:  # a UI callback's bug must not fail the fetch
+                    log.exception("on_retry callback failed")
+            # Jitter, so sources throttled together do not all come back at the same instant.
+            await asyncio.sleep(wait + random.uniform(0, wait * 0.1))
+
+    async def _follow(self, url: str, headers: dict[str, str], started: float) -> _Attempt:
+        """One try: the request and its redirect chain, under the overall deadline."""
+        limits = self.limits
+        client = self._get_client()
+        current = url
+        budget = limits.deadline
+        for _hop in range(limits.max_redirects + 1):
+            parts = urlsplit(current)
+            slot = self._host_slot(parts.hostname or "", parts.port)
+            # Time spent queueing for a slot is not the server's fault: only time holding a
+            # slot counts towards the deadline. The host slot first, so a request queued
+            # behind its host does not hold one of the global slots meanwhile.
+            async with slot, self._total:
+                hop_started = time.monotonic()
+                try:
+                    async with asyncio.timeout(budget):
+                        outcome = await self._request(client, url, current, headers, started)
+                except TimeoutError:
+                    return _Attempt(
+                        Failure(
+                            url,
+                            FailureKind.TIMEOUT,
+                            f"timed out after {_seconds(limits.deadline)} s",
+                        )
+                    )
+                budget -= time.monotonic() - hop_started
+            if isinstance(outcome, _Attempt):
+                return outcome
+            location = outcome
+            target = urljoin(current, location)
+            if urlsplit(target).scheme.lower() not in ("http", "https"):
+                return _Attempt(
+                    Failure(url, FailureKind.SCHEME, "redirect to a non-http URL refused")
+                )
+            current = target
+        return _Attempt(
+            Failure(
+                url,
+                FailureKind.REDIRECTS,
+                f"too many redirects (more than {limits.max_redirects})",
+            )
+        )
+
+    async def _request(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        current: str,
+        headers: dict[str, str],
+        started: float,
+    ) -> _Attempt | str:
+        """One HTTP exchange: an _Attempt when done, or the Location to follow next."""
+        host = urlsplit(current).hostname or current
+        try:
+            async with client.stream("GET", current, headers=headers) as response:
+                status = response.status_code
+                if status in _REDIRECT_STATUSES:
+                    location = response.extensions.get(_LOCATION)
+                    if not location:
+                        return _Attempt(
+                            Failure(
+                                url, FailureKind.HTTP, f"HTTP {status} without a Location", status
+                            )
+                        )
+                    return location.strip()
+                if status == 304:
+                    return _Attempt(self._response(response, current, b"", started))
+                if not 200 <= status < 300:
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    failure = Failure(
+                        url, FailureKind.HTTP, _http_message(status), status, retry_after
+                    )
+                    return _Attempt(failure, retryable=status in RETRY_STATUSES)
+                return await self._read_body(response, url, current, started)
+        except httpx.TimeoutException as exc:
+            timeout = (
+                self.limits.connect_timeout
+                if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout))
+                else self.limits.read_timeout
+            )
+            return _Attempt(
+                Failure(url, FailureKind.TIMEOUT, f"timed out after {_seconds(timeout)} s")
+            )
+        except httpx.ConnectError as exc:
+            return _Attempt(_connect_failure(exc, url, host))
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            # Before any response: the server dropped the connection (a reset, a restart, a
+            # stale keep-alive connection). Worth another try.
+            message = (
+                "connection reset by the server"
+                if any(isinstance(e, ConnectionResetError) for e in _os_errors(exc))
+                else "the server closed the connection without a response"
+            )
+            return _Attempt(Failure(url, FailureKind.ERROR, message), retryable=True)
+        except httpx.UnsupportedProtocol:
+            return _Attempt(
+                Failure(url, FailureKind.SCHEME, "only http and https URLs can be fetched")
+            )
+        except httpx.InvalidURL as exc:
+            return _Attempt(Failure(url, FailureKind.INVALID_URL, _one_line(f"invalid URL: {exc}")))
+        except httpx.ProxyError as exc:
+            return _Attempt(Failure(url, FailureKind.ERROR, _one_line(f"proxy error: {exc}")))
+        except httpx.HTTPError as exc:
+            return _Attempt(
+                Failure(url, FailureKind.ERROR, _one_line(str(exc) or type(exc).__name__))
+            )
+
+    async def _read_body(
+        self, response: httpx.Response, url: str, current: str, started: float
+    ) -> _Attempt:
+        """Stream the body, decoding as it comes, and stop as soon as it passes max_bytes."""
+        max_bytes = self.limits.max_bytes
+        too_large = Failure(
+            url,
+            FailureKind.TOO_LARGE,
+            f"response larger than {_size(max_bytes)}",
+            response.status_code,
+        )
+        try:
+            decoder = _BodyDecoder(response.headers.get("Content-Encoding"))
+        except ValueError as exc:
+            return _Attempt(
+                Failure(url, FailureKind.ERROR, _one_line(str(exc)), response.status_code)
+            )
+        expected = _content_length(response)
+        if decoder.coding is None and expected is not None and expected > max_bytes:
+            return _Attempt(too_large)  # said up front: no need to read any of it
+        chunks: list[bytes] = []
+        decoded = 0
+        received = 0
+        try:
+            async for raw in response.aiter_raw():
+                received += len(raw)
+                for piece in decoder.feed(raw, max_bytes - decoded):
+                    decoded += len(piece)
+                    if decoded > max_bytes:
+                        return _Attempt(too_large)
+                    chunks.append(piece)
+            tail, complete = decoder.finish()
+        except (httpx.RemoteProtocolError, httpx.ReadError):
+            if expected is not None:
+                message = f"body cut short (got {received} of {expected} bytes)"
+            else:
+                message = f"body cut short (connection closed after {received} bytes)"
+            return _Attempt(Failure(url, FailureKind.TRUNCATED, message, response.status_code))
+        except zlib.error:
+            message = f"could not decode the {decoder.coding} body"
+            return _Attempt(Failure(url, FailureKind.ERROR, message, response.status_code))
+        decoded += len(tail)
+        if decoded > max_bytes:
+            return _Attempt(too_large)
+        if not complete:
+            message = f"body cut short ({decoder.coding} stream ended early)"
+            return _Attempt(Failure(url, FailureKind.TRUNCATED, message, response.status_code))
+        chunks.append(tail)
+        return _Attempt(self._response(response, current, b"".join(chunks), started))
+
+    @staticmethod
+    def _response(response: httpx.Response, current: str, body: bytes, started: float) -> Response:
+        headers = response.headers
+        return Response(
+            url=current,
+            status=response.status_code,
+            body=body,
+            content_type=headers.get("Content-Type"),
+            etag=headers.get("ETag"),
+            last_modified=headers.get("Last-Modified"),
+            not_modified=response.status_code == 304,
+            elapsed=time.monotonic() - started,
+        )
+
+
+async def _take_location(response: httpx.Response) -> None:
+    """Move a redirect's Location out of httpx's sight.
+
+    Even with follow_redirects=False, httpx parses the Location of a redirect to prepare
+    `next_request`, and a `javascript:` or malformed one raises before we see the response.
+    We vet and resolve Location ourselves (`Fetcher._follow`), so we keep it aside.
+    """
+    if response.status_code in _REDIRECT_STATUSES and "Location" in response.headers:
+        response.extensions[_LOCATION] = response.headers["Location"]
+        del response.headers["Location"]
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("Content-Length")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _check_url(url: str) -> tuple[FailureKind, str] | None:
+    """Refuse anything but an absolute http(s) URL before any I/O happens."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return FailureKind.INVALID_URL, _one_line(f"invalid URL: {exc}")
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = f"{scheme}:" if scheme else "a URL without a scheme"
+        return FailureKind.SCHEME, f"only http and https URLs can be fetched, not {shown}"
+    if not parts.hostname:
+        return FailureKind.INVALID_URL, "invalid URL: no host"
+    return None

@@ -1,0 +1,377 @@
+"""The HTTP layer against a real server on 127.0.0.1: limits, redirects, retries, failures."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+import tracemalloc
+import zlib
+
+import pytest
+
+from newsterm import __version__
+from newsterm.net import (
+    USER_AGENT,
+    Failure,
+    FailureKind,
+    Fetcher,
+    NetLimits,
+    Response,
+    is_offline,
+    parse_retry_after,
+)
+from tests.loopback import MIB, LoopbackServer, Reply, unused_port
+
+FIRST_HEADLINE = "/russian-demands-at-istanbul-talks-are-unacceptable-to-ukraine-mfa-says"
+
+
+async def fetch(url: str, limits: NetLimits | None = None, **kwargs) -> Response | Failure:
+    async with Fetcher(limits) as fetcher:
+        return await fetcher.fetch(url, **kwargs)
+
+
+def failed(result: Response | Failure, kind: str) -> Failure:
+    assert isinstance(result, Failure), result
+    assert result.kind == kind, result
+    return result
+
+
+def succeeded(result: Response | Failure) -> Response:
+    assert isinstance(result, Response), result
+    return result
+
+
+# -- success and conditional GET -----------------------------------------------------------
+
+
+async def test_200_returns_body_and_validators(loopback: LoopbackServer):
+    url = loopback.route(
+        "/page",
+        "<p>hello</p>",
+        etag='"v1"',
+        last_modified="Wed, 21 Oct 2015 07:28:00 GMT",
+        content_type="text/html; charset=utf-8",
+    )
+    response = succeeded(await fetch(url))
+    assert (response.url, response.status, response.body) == (url, 200, b"<p>hello</p>")
+    assert response.content_type == "text/html; charset=utf-8"
+    assert response.etag == '"v1"'
+    assert response.last_modified == "Wed, 21 Oct 2015 07:28:00 GMT"
+    assert response.not_modified is False
+    assert 0 <= response.elapsed < 5
+
+
+async def test_user_agent_accept_and_encoding_headers_are_sent(loopback: LoopbackServer):
+    url = loopback.route("/ua", "ok")
+    succeeded(await fetch(url, accept="application/rss+xml"))
+    headers = loopback.last_headers("/ua")
+    assert headers["user-agent"] == USER_AGENT
+    assert headers["user-agent"].startswith(f"newsterm/{__version__} (+https://")
+    assert headers["accept"] == "application/rss+xml"
+    assert headers["accept-encoding"] == "gzip, deflate"
+    assert "if-none-match" not in headers and "if-modified-since" not in headers
+
+
+async def test_304_with_etag(loopback: LoopbackServer):
+    url = loopback.route("/tagged", "body", etag='"abc"')
+    async with Fetcher() as fetcher:
+        first = succeeded(await fetcher.fetch(url))
+        again = succeeded(await fetcher.fetch(url, etag=first.etag))
+    assert loopback.last_headers("/tagged")["if-none-match"] == '"abc"'
+    assert (again.status, again.not_modified, again.body, again.etag) == (304, True, b"", '"abc"')
+
+
+async def test_304_with_last_modified(loopback: LoopbackServer):
+    stamp = "Fri, 16 May 2025 16:58:00 GMT"
+    url = loopback.route("/dated", "body", last_modified=stamp)
+    response = succeeded(await fetch(url, last_modified=stamp))
+    assert loopback.last_headers("/dated")["if-modified-since"] == stamp
+    assert (response.status, response.not_modified, response.body) == (304, True, b"")
+
+
+async def test_changed_resource_is_fetched_in_full(loopback: LoopbackServer):
+    url = loopback.route("/changed", "new", etag='"v2"')
+    response = succeeded(await fetch(url, etag='"v1"'))
+    assert (response.status, response.body, response.etag) == (200, b"new", '"v2"')
+
+
+async def test_gzip_body_is_decoded(loopback: LoopbackServer):
+    text = "Zelenskyy, four European leaders hold phone call " * 200
+    url = loopback.route("/zipped", text, gzip=True)
+    assert succeeded(await fetch(url)).body == text.encode()
+
+
+@pytest.mark.parametrize("wbits", [15, -15], ids=["zlib", "raw"])
+async def test_deflate_body_is_decoded_with_or_without_zlib_header(loopback: LoopbackServer, wbits):
+    text = b"Read also: nothing " * 100
+    packer = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    packed = packer.compress(text) + packer.flush()
+    url = loopback.route("/deflated", packed, headers={"Content-Encoding": "deflate"})
+    assert succeeded(await fetch(url)).body == text
+
+
+async def test_body_and_charset_pass_through_undecoded(loopback: LoopbackServer):
+    url = loopback.route("/cp1251", "Привіт, світ", charset="windows-1251")
+    response = succeeded(await fetch(url))
+    assert response.content_type == "text/html; charset=windows-1251"
+    assert response.body == "Привіт, світ".encode("cp1251")
+
+
+async def test_the_loopback_site_serves_list_feed_and_every_headline(site_server: LoopbackServer):
+    async with Fetcher() as fetcher:
+        news = succeeded(await fetcher.fetch(site_server.url + "/news"))
+        rss = succeeded(await fetcher.fetch(site_server.url + "/rss"))
+        article = succeeded(await fetcher.fetch(site_server.url + FIRST_HEADLINE))
+        category = failed(await fetcher.fetch(site_server.url + "/war"), "http")
+    # Links point at the loopback copy, so a headline opened from the list opens here too.
+    assert f'href="{site_server.url}{FIRST_HEADLINE}"'.encode() in news.body
+    assert b"https://global.espreso.tv" not in news.body
+    assert rss.content_type == "application/rss+xml; charset=utf-8"
+    assert b"<h1" in article.body
+    assert category.status == 404
+
+
+# -- size caps and deadlines ---------------------------------------------------------------
+
+
+async def test_size_cap_on_a_plain_body(loopback: LoopbackServer):
+    url = loopback.route("/big", b"x" * (2 * MIB))
+    result = failed(await fetch(url, NetLimits(max_bytes=MIB)), "too-large")
+    assert result.message == "response larger than 1 MiB"
+
+
+async def test_size_cap_on_a_body_without_content_length(loopback: LoopbackServer):
+    url = loopback.route("/endless", stream=lambda: (b"x" * 65536 for _ in range(64)))
+    result = failed(await fetch(url, NetLimits(max_bytes=MIB)), "too-large")
+    assert result.message == "response larger than 1 MiB"
+
+
+async def test_gzip_bomb_stops_early_with_little_memory(loopback: LoopbackServer):
+    url = loopback.gzip_bomb("/bomb", size=200 * MIB)
+    tracemalloc.start()
+    try:
+        started = time.monotonic()
+        result = await fetch(url)
+        took = time.monotonic() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert failed(result, "too-large").message == "response larger than 10 MiB"
+    assert took < 10
+    assert peak < 32 * MIB  # the 10 MiB kept, not the 200 MiB it would inflate to
+
+
+async def test_a_trickle_is_stopped_by_the_deadline(loopback: LoopbackServer):
+    url = loopback.trickle("/trickle", size=100, interval=1.0)
+    started = time.monotonic()
+    result = failed(await fetch(url, NetLimits(deadline=1.5)), "timeout")
+    assert result.message == "timed out after 1.5 s"
+    assert time.monotonic() - started < 3
+
+
+async def test_a_silent_server_hits_the_read_timeout(loopback: LoopbackServer):
+    url = loopback.route("/silent", "late", delay=3)
+    result = failed(await fetch(url, NetLimits(read_timeout=0.3)), "timeout")
+    assert result.message == "timed out after 0.3 s"
+
+
+async def test_truncated_body(loopback: LoopbackServer):
+    url = loopback.route("/cut", b"x" * 5000, truncate_to=1200)
+    result = failed(await fetch(url), "truncated")
+    assert result.message == "body cut short (got 1200 of 5000 bytes)"
+    assert result.status == 200
+
+
+# -- redirects and schemes -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hops", [1, 3, 5])
+async def test_redirect_chains_up_to_the_limit_are_followed(loopback: LoopbackServer, hops):
+    url = loopback.redirect_chain("/hop", hops, body="arrived")
+    response = succeeded(await fetch(url))
+    assert (response.url, response.body) == (f"{loopback.url}/hop/{hops}", b"arrived")
+
+
+async def test_relative_location_is_resolved(loopback: LoopbackServer):
+    loopback.route("/a/b", redirect_to="c", status=301)
+    loopback.route("/a/c", "resolved")
+    response = succeeded(await fetch(loopback.url + "/a/b"))
+    assert (response.url, response.body) == (loopback.url + "/a/c", b"resolved")
+
+
+async def test_six_redirects_are_too_many(loopback: LoopbackServer):
+    url = loopback.redirect_chain("/long", 6)
+    result = failed(await fetch(url), "redirects")
+    assert result.message == "too many redirects (more than 5)"
+    assert result.url == url
+
+
+async def test_redirect_loop(loopback: LoopbackServer):
+    loopback.route("/ping", redirect_to="/pong")
+    loopback.route("/pong", redirect_to="/ping")
+    failed(await fetch(loopback.url + "/ping"), "redirects")
+    assert loopback.hits("/ping") + loopback.hits("/pong") == 6
+
+
+@pytest.mark.parametrize(
+    "target", ["file:///etc/passwd", "javascript:alert(1)", "ftp://127.0.0.1/x", "data:,x"]
+)
+async def test_redirect_to_a_non_http_url_is_refused(loopback: LoopbackServer, target):
+    url = loopback.route("/evil", redirect_to=target)
+    result = failed(await fetch(url), "scheme")
+    assert result.message == "redirect to a non-http URL refused"
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("file:///etc/passwd", "scheme"),
+        ("javascript:alert(1)", "scheme"),
+        ("ftp://127.0.0.1/", "scheme"),
+        ("no scheme at all", "scheme"),
+        ("http://", "invalid-url"),
+        ("http://127.0.0.1:99999/", "invalid-url"),
+        ("http://[::1/", "invalid-url"),
+    ],
+)
+async def test_only_valid_http_urls_are_fetched(url, kind):
+    failed(await fetch(url), kind)
+
+
+async def test_scheme_failure_message():
+    result = failed(await fetch("file:///etc/passwd"), "scheme")
+    assert result.message == "only http and https URLs can be fetched, not file:"
+
+
+# -- retries -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_retry_after_is_honoured_then_success(loopback: LoopbackServer, status):
+    url = loopback.route("/busy")
+    loopback.sequence("/busy", Reply(status=status, retry_after=1), Reply("finally"))
+    told: list[str] = []
+    started = time.monotonic()
+    response = succeeded(await fetch(url, on_retry=told.append))
+    assert response.body == b"finally"
+    assert told == [f"HTTP {status}, retrying in 1 s"]
+    assert loopback.hits("/busy") == 2
+    assert 1 <= time.monotonic() - started < 3
+
+
+async def test_a_long_retry_after_is_handed_back_at_once(loopback: LoopbackServer):
+    url = loopback.route("/later", status=503, retry_after=3600)
+    told: list[str] = []
+    started = time.monotonic()
+    result = failed(await fetch(url, on_retry=told.append), "http")
+    assert (result.status, result.retry_after) == (503, 3600)
+    assert result.message == "HTTP 503 (retry after 3600 s)"
+    assert told == [] and loopback.hits("/later") == 1
+    assert time.monotonic() - started < 1
+
+
+async def test_retry_after_as_an_http_date(loopback: LoopbackServer):
+    when = email.utils.formatdate(time.time() + 7200, usegmt=True)
+    url = loopback.route("/dated-later", status=429, retry_after=when)
+    result = failed(await fetch(url), "http")
+    assert result.retry_after == pytest.approx(7200, abs=5)
+
+
+async def test_retries_run_out(loopback: LoopbackServer):
+    url = loopback.route("/down", status=503)
+    told: list[str] = []
+    limits = NetLimits(retries=2, retry_backoff=0.05)
+    result = failed(await fetch(url, limits, on_retry=told.append), "http")
+    assert (result.status, result.message, result.retry_after) == (
+        503,
+        "HTTP 503 Service Unavailable",
+        None,
+    )
+    assert loopback.hits("/down") == 3 and len(told) == 2
+
+
+async def test_a_dropped_connection_is_retried(loopback: LoopbackServer):
+    url = loopback.route("/flaky")
+    loopback.sequence("/flaky", Reply(drop=True), Reply("recovered"))
+    response = succeeded(await fetch(url, NetLimits(retry_backoff=0.05)))
+    assert response.body == b"recovered" and loopback.hits("/flaky") == 2
+
+
+async def test_500_is_an_http_failure_and_not_retried(loopback: LoopbackServer):
+    url = loopback.route("/broken", "oops", status=500)
+    result = failed(await fetch(url), "http")
+    assert (result.status, result.message) == (500, "HTTP 500 Internal Server Error")
+    assert loopback.hits("/broken") == 1 and not is_offline(result)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        (" 1 ", 1.0),
+        ("-5", 0.0),
+        ("Thu, 01 Jan 1970 00:02:00 GMT", 60.0),
+        ("soon", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_retry_after(value, seconds):
+    assert parse_retry_after(value, now=60.0) == seconds
+
+
+# -- unreachable hosts ---------------------------------------------------------------------
+
+
+async def test_connection_refused():
+    result = failed(await fetch(f"http://127.0.0.1:{unused_port()}/news"), "refused")
+    assert result.message == "connection refused"
+    assert is_offline(result)
+
+
+async def test_dns_failure():
+    # .invalid never resolves (RFC 6761), and the conftest guard answers for the resolver,
+    # so no query leaves the machine.
+    result = failed(await fetch("http://newsterm-test.invalid/news"), "dns")
+    assert result.message == "host not found: newsterm-test.invalid"
+    assert is_offline(result)
+
+
+@pytest.mark.parametrize(
+    ("kind", "offline"),
+    [("dns", True), ("offline", True), ("refused", True), ("timeout", False), ("http", False)],
+)
+def test_is_offline(kind, offline):
+    assert is_offline(Failure("http://x/", FailureKind(kind), "m")) is offline
+
+
+# -- concurrency, cancellation, reuse ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("per_host", "total", "expected"), [(2, 32, 2), (8, 3, 3), (8, 32, 6)])
+async def test_concurrency_is_bounded(loopback: LoopbackServer, per_host, total, expected):
+    url = loopback.route("/slow", "ok", delay=0.3)
+    async with Fetcher(NetLimits(per_host=per_host, total=total)) as fetcher:
+        results = await asyncio.gather(*(fetcher.fetch(url) for _ in range(6)))
+    assert all(isinstance(r, Response) for r in results)
+    assert loopback.max_in_flight("/slow") == expected
+
+
+async def test_cancellation_propagates(loopback: LoopbackServer):
+    url = loopback.route("/forever", "late", delay=30)
+    async with Fetcher() as fetcher:
+        task = asyncio.create_task(fetcher.fetch(url))
+        await asyncio.sleep(0.2)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def test_a_fetcher_can_be_closed_and_used_again(loopback: LoopbackServer):
+    url = loopback.route("/again", "ok")
+    fetcher = Fetcher()
+    succeeded(await fetcher.fetch(url))
+    await fetcher.aclose()
+    succeeded(await fetcher.fetch(url))
+    await fetcher.aclose()
