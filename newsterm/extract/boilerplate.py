@@ -1,0 +1,432 @@
+"""Generic clean-up rules: page chrome removed before readability, boilerplate blocks after it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newsterm import dates
+from newsterm.extract.blocks import Block
+from newsterm.sanitize import one_line
+
+# Elements that never hold article text. Dropped wherever they are, unless one of them wraps
+# the article (some CMSs put the whole page in a <form> or a <header>), see _wraps_article.
+DROPPED_TAGS = frozenset(
+    {
+        "aside",
+        "audio",
+        "button",
+        "canvas",
+        "dialog",
+        "embed",
+        "footer",
+        "form",
+        "iframe",
+        "input",
+        "link",
+        "map",
+        "menu",
+        "meta",
+        "nav",
+        "noscript",
+        "object",
+        "option",
+        "script",
+        "select",
+        "source",
+        "style",
+        "svg",
+        "template",
+        "textarea",
+        "title",
+        "track",
+        "video",
+    }
+)
+# Dropped outright, never checked for wrapping: they cannot contain a page.
+_LEAF_TAGS = frozenset(
+    {"script", "style", "svg", "template", "noscript", "canvas", "iframe", "link", "meta"}
+)
+# Rows and cells of a data table are named after their data ("player-2020-580").
+_TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot", "col", "colgroup"})
+DROPPED_ROLES = frozenset(
+    {
+        "alert",
+        "alertdialog",
+        "banner",
+        "complementary",
+        "contentinfo",
+        "dialog",
+        "menu",
+        "menubar",
+        "navigation",
+        "search",
+        "tablist",
+        "toolbar",
+        "tooltip",
+    }
+)
+
+# Class/id words of page chrome, in three tiers by how sure the word is. A word matches at
+# the start of a class or id token or after "-", "_" or ":"; stems with \w* may run on
+# ("share" matches "sharebar"), and a digit may follow ("ad-300").
+#
+# Always chrome, even when it is most of the page's text (a long comment thread):
+_ALWAYS_STEMS = (
+    r"comments?|commenting|disqus\w*|cookie\w*|consent\w*|gdpr|newsletter\w*"
+    r"|related\w*|share\w*|sharing|social\w*|addthis|outbrain\w*|taboola\w*|zergnet"
+    r"|vjs|video[-_]?js|jwplayer|jw[-_]player|mejs|plyr|read[-_]?also|readalso"
+)
+# Chrome unless it holds the article (see _wraps_article):
+_CHROME_STEMS = (
+    r"ad|ads|adv|advert\w*|adslot|adunit|ad[-_]?container|ad[-_]?slot|ad[-_]?unit|dfp|gpt"
+    r"|banner\w*|sponsor\w*|promo\w*|recirc\w*|follow\w*"
+    r"|subscri\w*|signup|sign[-_]up|paywall\w*|regwall|donat\w*|membership"
+    r"|recommend\w*|read[-_]?more|readmore|see[-_]?also"
+    r"|more[-_]?(?:stories|news|articles|from)|most[-_]?(?:read|popular|viewed|shared)"
+    r"|popular\w*|trending\w*|top[-_]?stories|next[-_]?(?:article|post|story)"
+    r"|respond|reactions?|breadcrumbs?|crumbs?|pagination|pager"
+    r"|modal\w*|popup\w*|overlay|lightbox\w*|toast"
+    r"|sidebar\w*|side[-_]?bar|rail|right[-_]?rail|widget\w*|toolbar|tools"
+    r"|masthead|skip[-_]?link\w*|back[-_]?to[-_]?top|print[-_]?only"
+    r"|sr[-_]?only|screen[-_]?reader\w*|visually[-_]?hidden|visuallyhidden|offscreen"
+    r"|(?:video|media|audio)[-_]?player\w*|player[-_]?(?:wrap|wrapper|container|embed)"
+)
+# Small print: chrome only while short (a byline, a caption, a tag row), because themes
+# also put these words on big wrappers ("article_0_headline_byline" around the story).
+_SMALL_PRINT_STEMS = (
+    r"byline\w*|author\w*|dateline|timestamp|caption\w*|credits?|copyright"
+    r"|tagcloud|tag[-_]?cloud|tag[-_]?list|tags|keywords|topics[-_]?list"
+)
+_SMALL_PRINT_CHARS = 300
+# A paragraph that is a date or time with at most this many other words ("Updated 19:58",
+# "Published 16 May 2025") is the article's dateline, not its text.
+_DATE_LINE_WORDS = 2
+# Hover cards ("rollover-people-block" inside "rollover-people" around a name's link).
+_HOVER_STEMS = r"rollover\w*|tooltip\w*|popover\w*|hovercard\w*|tippy\w*"
+
+
+def _class_pattern(stems: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:^|[\s_:-])(?:{stems})(?=$|[\s_:-]|\d)", re.IGNORECASE)
+
+
+_ALWAYS_CHROME_CLASS = _class_pattern(_ALWAYS_STEMS)
+_CHROME_CLASS = _class_pattern(_CHROME_STEMS)
+_SMALL_PRINT_CLASS = _class_pattern(_SMALL_PRINT_STEMS)
+_HOVER_CLASS = _class_pattern(_HOVER_STEMS)
+# Social posts quoted in a story (tweets, Instagram posts) are part of what it shows;
+# readability would drop them for their "twitter" class, so they are renamed.
+_EMBEDDED_POST_CLASS = re.compile(r"twitter|tweet|instagram|tiktok|facebook|threads", re.I)
+_EMBEDDED_WRAPPER_CLASS = re.compile(
+    r"twitter|tweet|instagram|tiktok|facebook|threads|social|media|embed", re.I
+)
+# Class words that describe a state of the page rather than what an element is:
+# "has-sidebar", "with-comments", "no-ads" say nothing about the element they sit on.
+_STATE_WORD = re.compile(r"^(?:has|with|no|show|hide|is|enable|disable|allow|can)[-_]", re.I)
+# The same inside a word: "content-with-sidebar-wrp" is the content wrapper.
+_STATE_SUFFIX = re.compile(r"(?:^|[-_])(?:has|with|without|no)[-_][\w-]*", re.I)
+# "newsCaption", "imageEmbedCredit": a camel-case hump is a word boundary too.
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# Words that mark a class/id as the article itself: such an element is never chrome, even
+# when its class also says "has-sidebar" or "with-comments".
+_CONTENT_CLASS = re.compile(
+    r"(?:^|[\s_:-])(?:article[-_]?(?:body|content|text)|story[-_]?(?:body|content|text)"
+    r"|entry[-_]?content|post[-_]?(?:body|content)|body[-_]?(?:text|copy)|articlebody"
+    r"|main[-_]?content|content[-_]?body|news[-_]?content)(?=$|[\s_:-])",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"\w+")
+_MAIN_INSIDE = etree.XPath("boolean(.//main | .//*[@itemprop='articleBody'])")
+# Text outside links that makes an element look like an article, not chrome.
+_ARTICLE_PROSE_CHARS = 600
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
+
+# Whole blocks of text that are never article text: cross-links, calls to action, media
+# credits, the text video players leave in the page. Matched at the start of short blocks.
+_BOILERPLATE_START = re.compile(
+    r"^(?:read also|also read|read more|see also|related(?:\s+[\w']+){0,2}\s*:|more on this"
+    r"|read next|recommended(?: for you)?\s*:|you (?:may|might) also like"
+    r"|don'?t miss|tags?\s*:|topics?\s*:|читайте також|читайте также|также читайте"
+    r"|також читайте|дивіться також|смотрите также|читайте ще|читати також|теги\s*:"
+    r"|підписуйтесь|подписывайтесь|sign up (?:for|to)|subscribe (?:to|for|now)"
+    r"|click here|follow (?:us|him|her|them|me)\b|share this|share on|image source"
+    r"|image caption|media caption|photo(?:graph)?\s*:|image\s*:|picture\s*:|foto\s*:"
+    r"|фото\s*:|(?:reading time|read time|tempo de leitura|tiempo de lectura|час читання"
+    r"|время чтения)\s*:|\d+\s*(?:min|minute)s?\s+read\b"
+    r"|(?:additional )?(?:reporting|writing|editing) by\b"
+    r"|\(?(?:photo|image|video) credit|all rights reserved|copyright\s*(?:©|\(c\)|\d{4})"
+    r"|©\s*\d{4})",
+    re.IGNORECASE,
+)
+_BOILERPLATE_START_CHARS = 250
+# What video.js and similar players leave in the page: their own sentences, and their
+# control labels, alone on a line (possibly with a time: "Duration 1:47").
+_PLAYER_SENTENCE = re.compile(
+    r"^(?:this is a modal window|beginning of dialog window|end of dialog window"
+    r"|video player is loading|no compatible source was found|the media could not be loaded"
+    r"|the media playback was aborted|a network error caused the media download to fail"
+    r"|the media is encrypted|seek to live, currently|restore all settings to the default"
+    r"|(?:chapters|descriptions|captions|subtitles|audio track)\b[^.]{0,40}"
+    r"(?:, selected|dialog|settings))",
+    re.IGNORECASE,
+)
+_PLAYER_LABEL = re.compile(
+    r"^(?:current time|duration|remaining time|stream type|loaded|progress|playback rate"
+    r"|play video|picture-in-picture|text|background|window|font size|text edge style"
+    r"|font family|transparency|opacity|colou?r)\b\s*:?\s*[-\d:.%x ]*(?:live)?$",
+    re.IGNORECASE,
+)
+_CHROME_LINES = frozenset(
+    {
+        "advert",
+        "advertising",
+        "sponsored",
+        "sponsored content",
+        "this slideshow requires javascript",
+        "javascript is disabled",
+        "skip ad",
+        "see more",
+        "show more",
+        "load more",
+        "more",
+        "next",
+        "previous",
+        "play",
+        "pause",
+        "mute",
+        "unmute",
+        "fullscreen",
+        "non-fullscreen",
+        "chapters",
+        "live",
+        "replay",
+        "close modal dialog",
+        "done",
+        "reset",
+        "advertisement",
+        "ad",
+        "share",
+        "tweet",
+        "email",
+        "print",
+        "comments",
+        "loading...",
+        "caption",
+        "close",
+    }
+)
+# A WordPress shortcode the theme failed to expand: "[button link=…]Send us…[/button]".
+_SHORTCODE = re.compile(r"^\[[a-z_]+\b[^\]]*\].*\[/[a-z_]+\]$", re.IGNORECASE | re.DOTALL)
+_NEWSLETTER_PITCH = re.compile(
+    r"(?:sign up|subscribe|signup)\b.{0,80}\b(?:newsletter|daily email|inbox)"
+    r"|(?:newsletter|inbox)\b.{0,80}\b(?:sign up|subscribe)",
+)
+# "Follow Newsbeat on Instagram, Facebook…", "…Follow him on Twitter @name."
+_FOLLOW_PITCH = re.compile(
+    r"\bfollow\b[^.]{0,60}\b(?:on|at)\s+(?:twitter|facebook|instagram|youtube|telegram"
+    r"|tiktok|linkedin|x\b)"
+)
+# A photo credit line: "Natalie Naccache | Bloomberg | Getty Images", "(Image: GETTY)".
+_MEDIA_CREDIT = re.compile(
+    r"getty images|shutterstock|\bap photo\b|\(image: |\(photo: |afp via getty|reuters/|/ reuters",
+    re.IGNORECASE,
+)
+# A leaked template or translation key ("client/title.list_title"): lower-case words joined
+# by "/", "." or "_" with no spaces, at least one separator of two kinds.
+_TEMPLATE_KEY = re.compile(r"^[a-z][a-z0-9]*(?:[_./][a-z0-9]+)+$")
+
+
+def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> None:
+    """Remove page chrome from a parsed page in place, before readability sees it.
+
+    Drops tags that never hold article text (nav, aside, footer, forms, players…), hidden
+    elements, landmark roles of chrome, elements whose class or id names chrome (share,
+    related, newsletter, ads, cookie banners, video players, "read also" blocks…), and any
+    element the site's rules name. An element that wraps the article is kept even when it
+    matches: see `_wraps_article`.
+    """
+    body = root.find("body")
+    if body is None:
+        body = root
+    body_chars = _text_chars(body)
+    for element in list(extra_drops):
+        if element.getparent() is not None:
+            element.drop_tree()
+    stack: list[HtmlElement] = [body]
+    while stack:
+        element = stack.pop()
+        children = list(element)
+        for child in reversed(children):
+            tag = child.tag
+            if not isinstance(tag, str):
+                child.drop_tree()
+                continue
+            if _is_chrome(child, tag, body_chars):
+                child.drop_tree()
+                continue
+            if _EMBEDDED_WRAPPER_CLASS.search(child.get("class", "")) and (
+                tag == "blockquote" or _holds_embedded_post(child)
+            ):
+                # readability drops "twitter…" classes and weighs "social-media" down.
+                child.set("class", "embedded-post")
+            stack.append(child)
+
+
+def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:
+    if tag in DROPPED_TAGS:
+        return tag in _LEAF_TAGS or not _wraps_article(element, body_chars)
+    attributes = element.attrib
+    if tag == "header":
+        return not _wraps_article(element, body_chars)
+    if not attributes:
+        return False
+    if "hidden" in attributes or attributes.get("aria-hidden") == "true":
+        return True
+    style = attributes.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    role = attributes.get("role")
+    if role and role.strip().lower() in DROPPED_ROLES:
+        return not _wraps_article(element, body_chars)
+    if tag in _TABLE_PARTS:
+        return False
+    names = f"{attributes.get('class', '')} {attributes.get('id', '')}"
+    if len(names) < 3 or len(names) > 1000:
+        return False
+    names = _CAMEL_HUMP.sub("-", names)
+    names = " ".join(
+        _STATE_SUFFIX.sub("", word) for word in names.split() if not _STATE_WORD.match(word)
+    )
+    if _CONTENT_CLASS.search(names):
+        return False
+    if _ALWAYS_CHROME_CLASS.search(names):
+        return not _contains_main(element) and not _holds_embedded_post(element)
+    if _HOVER_CLASS.search(names):
+        # A hover card sits inside the name it explains: drop the card, keep the name.
+        return not any(
+            _HOVER_CLASS.search(f"{inner.get('class', '')} {inner.get('id', '')}")
+            for inner in element.iterdescendants()
+        )
+    if _CHROME_CLASS.search(names):
+        return not _wraps_article(element, body_chars)
+    if _SMALL_PRINT_CLASS.search(names):
+        return _text_chars(element) < _SMALL_PRINT_CHARS
+    return False
+
+
+def _holds_embedded_post(element: HtmlElement) -> bool:
+    return any(
+        _EMBEDDED_POST_CLASS.search(quote.get("class", "")) for quote in element.iter("blockquote")
+    )
+
+
+def _contains_main(element: HtmlElement) -> bool:
+    return bool(_MAIN_INSIDE(element))
+
+
+def _wraps_article(element: HtmlElement, body_chars: int) -> bool:
+    """Whether an element that looks like chrome holds the page's article, so must stay.
+
+    True when it contains <main> or an `articleBody`, holds more than half the page's
+    text, or holds prose (text outside links) of an article's length. This is what
+    keeps an ASP.NET page (all in one <form>), a theme that calls its main wrapper
+    "main-white and-w-sidebar" or "pg-rail-tall__body", or a "paywall" div from losing
+    the story: chrome is links and snippets, seldom paragraphs of prose.
+    """
+    if _contains_main(element):
+        return True
+    text_chars = _text_chars(element)
+    if text_chars * 2 > body_chars:
+        return True
+    return text_chars >= _ARTICLE_PROSE_CHARS and _prose_chars(element) >= _ARTICLE_PROSE_CHARS
+
+
+def _prose_chars(element: HtmlElement) -> int:
+    """Characters of text that is not link text (paragraphs, whatever their tag)."""
+    links = sum(_text_chars(link) for link in element.iterdescendants("a"))
+    return _text_chars(element) - links
+
+
+def _text_chars(element: HtmlElement) -> int:
+    """Roughly the characters of text, not counting the markup's indentation."""
+    text = element.text_content()
+    return len(text) - text.count(" ") - text.count("\n") - text.count("\t")
+
+
+def is_boilerplate_text(text: str) -> bool:
+    """Whether a block of text is a cross-link, call to action, credit or player chrome."""
+    if len(text) > 400:
+        return False
+    lowered = text.lower()
+    if lowered.strip(" .:!") in _CHROME_LINES or _PLAYER_LABEL.match(lowered):
+        return True
+    if len(text) < 200 and _PLAYER_SENTENCE.match(lowered):
+        return True
+    if len(text) < _BOILERPLATE_START_CHARS and _BOILERPLATE_START.match(lowered):
+        return True
+    if _SHORTCODE.match(text):
+        return True
+    if len(text) < 300 and _NEWSLETTER_PITCH.search(lowered):
+        return True
+    if len(text) < 120 and _MEDIA_CREDIT.search(text):
+        return True
+    if len(text) < 300 and _FOLLOW_PITCH.search(lowered):
+        return True
+    return bool(_TEMPLATE_KEY.match(text)) and ("/" in text or "_" in text)
+
+
+def text_of(element: HtmlElement) -> str:
+    """An element's text on one line."""
+    return one_line(element.text_content())
+
+
+def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> list[Block]:
+    """Drop the blocks of readability's result that are not article text.
+
+    Removed: the headline, byline and date line repeated in the body, cross-links and calls
+    to action ("Read also:", "Читайте також:", "Subscribe…"), player chrome, leaked keys,
+    short paragraphs and lists that are mostly links (related-story lists, tag rows),
+    a block repeated right after itself, and headings left with nothing after them.
+    """
+    title_key = _block_key(title)
+    byline_key = _block_key(byline or "")
+    previous = ""
+    kept: list[Block] = []
+    for block in blocks:
+        key = _block_key(block.text)
+        # Only a block repeated right after itself is dropped: recipes and schedules repeat
+        # lines on purpose, and pull quotes are already gone with their <aside>/class.
+        if not key or key == previous:
+            continue
+        if key == title_key and block.kind in ("heading", "paragraph"):
+            continue
+        if byline_key and key in (byline_key, f"by {byline_key}"):
+            continue
+        if is_boilerplate_text(block.text):
+            continue
+        if block.kind == "paragraph" and dates.is_date_line(block.text, _DATE_LINE_WORDS):
+            continue
+        if _mostly_links(block):
+            continue
+        previous = key
+        kept.append(block)
+    while kept and kept[-1].kind == "heading":
+        kept.pop()
+    return kept
+
+
+def _mostly_links(block: Block) -> bool:
+    if block.kind == "list":
+        return block.link_density > 0.7
+    if block.kind == "heading":
+        return block.link_density > 0.5
+    # A sentence may link most of its words ("was convicted and [sentenced to life…]");
+    # a cross-link is a link and little else.
+    return block.link_density > 0.8 and len(block.text) < 300
+
+
+def _block_key(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))

@@ -1,0 +1,255 @@
+"""extract_article: page bytes and URL in, a cleaned Article out (readability plus our rules)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import tzinfo
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement, document_fromstring
+
+from newsterm import dates
+from newsterm.extract.blocks import (
+    Block,
+    blocks_from_element,
+    blocks_from_plain_text,
+    render_markdown,
+    render_text,
+)
+from newsterm.extract.boilerplate import clean_blocks, prune_page, text_of
+from newsterm.extract.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
+from newsterm.extract.parsing import UnparseablePage, page_text, parse_page
+from newsterm.extract.readability_engine import readability_summary
+from newsterm.extract.site_rules import SiteRule, rule_for, select
+from newsterm.extract.standfirst import choose_lead, find_candidates
+from newsterm.models import Article
+from newsterm.sanitize import one_line
+
+# Below this much body text readability is taken to have missed (a teaser, a caption or
+# nothing), and the page's <article>/<main> element is tried; the longer result wins.
+MIN_BODY_CHARS = 250
+# A page (pruned of sidebars) with more <article> elements than this is a listing of
+# teasers, and its first <article> is one teaser, not the story.
+_MAX_ARTICLE_ELEMENTS = 3
+_MAX_IMAGES = 50
+# Readability's pick with more link text than this is a list of headlines.
+_LISTING_LINK_SHARE = 0.5
+# Story bodies seldom have headings that are links; a page of teasers has one per teaser.
+_LISTING_LINKED_HEADINGS = 3
+_LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
+
+
+class ExtractionError(Exception):
+    """The extractor could not work on its input; the message is one line for the user."""
+
+
+def extract_article(
+    html: bytes | str,
+    url: str,
+    *,
+    content_type: str | None = None,
+    timezone: str = "Europe/Kyiv",
+    summary: str | None = None,
+) -> Article:
+    """Extract the article of a web page: title, dates, byline, lead, body, tags, images.
+
+    `html` is the page as fetched (bytes are decoded by their HTTP `content_type`, BOM or
+    `<meta charset>`), `url` the page's address (for relative links and site rules),
+    `timezone` the zone the site writes local times in, `summary` the feed's plain-text
+    summary, used when the page yields no body. `Article.text` holds the body only: the
+    standfirst, when the page has one apart from the body, is in `Article.lead`, so a reader
+    prints title, date, lead, then text. `Article.method` tells which path gave the body.
+    Hostile input (huge, deeply nested, binary) returns an Article with method "none";
+    ExtractionError is raised only for input of the wrong type, an unknown `timezone`, or
+    an internal failure.
+    """
+    if not isinstance(html, (bytes, str)):
+        raise ExtractionError(f"expected the page as bytes or str, not {type(html).__name__}")
+    try:
+        zone = dates.zone(timezone)
+    except ValueError:
+        raise ExtractionError(f"unknown time zone: {one_line(str(timezone))[:80]!r}") from None
+    try:
+        return _extract(html, url, content_type, zone, summary)
+    except ExtractionError:
+        raise
+    except (MemoryError, RecursionError) as error:
+        raise ExtractionError(f"the page is too large or too deeply nested ({error})") from error
+    except Exception as error:
+        message = one_line(str(error))[:200]
+        raise ExtractionError(f"extraction failed: {type(error).__name__}: {message}") from error
+
+
+def _extract(
+    html: bytes | str, url: str, content_type: str | None, zone: tzinfo, summary: str | None
+) -> Article:
+    try:
+        root = parse_page(page_text(html, content_type))
+    except UnparseablePage:
+        return _article_without_page(url, summary)
+    # Metadata and lead candidates are read first: pruning drops the header they sit in.
+    metadata = read_metadata(root, url, zone)
+    base_url = _base_url(root, url)
+    rule = rule_for(url)
+    lead_candidates = find_candidates(root, metadata.title, metadata.description, rule)
+    # A site rule's body: a page of its own, pruned like the whole page.
+    rule_page = _page_of([e for e in select(root, rule.body) if text_of(e)]) if rule else None
+    prune_page(root, _rule_drops(root, rule))
+    if rule_page is not None:
+        prune_page(rule_page, _rule_drops(rule_page, rule))
+
+    body = _body(root, rule_page, metadata, base_url)
+    if not body.blocks and summary:
+        body = _Body(blocks_from_plain_text(summary), [], "feed-summary")
+    lead, blocks = choose_lead(lead_candidates, root, body.blocks)
+    return Article(
+        url=url,
+        title=metadata.title,
+        text=render_text(blocks),
+        markdown=render_markdown(blocks),
+        byline=metadata.byline,
+        published=metadata.published,
+        modified=metadata.modified,
+        lead=lead,
+        tags=metadata.tags,
+        lead_image=metadata.lead_image or (body.images[0] if body.images else None),
+        images=body.images[:_MAX_IMAGES],
+        site_name=metadata.site_name,
+        language=metadata.language,
+        method=body.method if blocks or lead else "none",
+    )
+
+
+@dataclass(slots=True)
+class _Body:
+    """The article body found by one method."""
+
+    blocks: list[Block]
+    images: list[str]
+    method: str
+
+
+def _body(
+    root: HtmlElement, rule_page: HtmlElement | None, metadata: PageMetadata, base_url: str
+) -> _Body:
+    """The body: readability's pick, or the page's own article element when that is longer.
+
+    Readability reads the site rule's body when there is one, else the whole pruned page.
+    Its pick is used unless it is short (a teaser, a caption) or a list of headlines; then
+    the page's articleBody, single <article> or <main> is tried. A page that is a listing
+    as a whole (many <article> teasers, a JSON-LD collection) has no body.
+    """
+    nothing = _Body([], [], "none")
+    if rule_page is None and _page_is_listing(root, metadata):
+        return nothing
+    found = nothing
+    element = readability_summary(rule_page if rule_page is not None else root, base_url)
+    if element is not None:
+        found = _body_from(element, metadata, base_url, "readability") or nothing
+    if _chars(found.blocks) >= MIN_BODY_CHARS or rule_page is not None:
+        return found
+    fallback = _semantic_article(root)
+    if fallback is not None:
+        other = _body_from(fallback, metadata, base_url, "article-element")
+        if other is not None and _chars(other.blocks) > _chars(found.blocks):
+            return other
+    return found
+
+
+def _body_from(
+    element: HtmlElement, metadata: PageMetadata, base_url: str, method: str
+) -> _Body | None:
+    """The cleaned blocks of an element; None when they read as a list of headlines."""
+    blocks, images = blocks_from_element(element, base_url)
+    if _blocks_are_listing(blocks):
+        return None
+    return _Body(clean_blocks(blocks, metadata.title, metadata.byline), images, method)
+
+
+def _article_without_page(url: str, summary: str | None) -> Article:
+    blocks = blocks_from_plain_text(summary) if summary else []
+    return Article(
+        url=url,
+        text=render_text(blocks),
+        markdown=render_markdown(blocks),
+        method="feed-summary" if blocks else "none",
+    )
+
+
+def _base_url(root: HtmlElement, url: str) -> str:
+    bases = root.xpath("//base[@href]")
+    if not bases:
+        return url
+    base = bases[0]
+    try:
+        return urljoin(url, one_line(base.get("href", "")))
+    except ValueError:
+        return url
+
+
+def _rule_drops(page: HtmlElement, rule: SiteRule | None) -> list[HtmlElement]:
+    """The elements a site rule says to remove."""
+    if rule is None:
+        return []
+    return [element for selector in rule.drop for element in select(page, selector)]
+
+
+def _page_of(elements: list[HtmlElement]) -> HtmlElement | None:
+    """A page holding copies of the given elements (a site rule's body); None if none."""
+    if not elements:
+        return None
+    page = document_fromstring("<html><body></body></html>")
+    body = page.find("body")
+    for element in elements:
+        duplicate = copy.deepcopy(element)
+        duplicate.tail = None
+        body.append(duplicate)
+    return page
+
+
+def _semantic_article(root: HtmlElement) -> HtmlElement | None:
+    """The page's own article element: articleBody, a single <article>, or <main>."""
+    for element in root.xpath("//*[@itemprop='articleBody']"):
+        return element
+    articles = list(root.iter("article"))
+    if 0 < len(articles) <= _MAX_ARTICLE_ELEMENTS:
+        return max(articles, key=lambda article: len(text_of(article)))
+    for element in root.iter("main"):
+        return element
+    for element in root.xpath("//*[@role='main']"):
+        return element
+    return None
+
+
+def _page_is_listing(root: HtmlElement, metadata: PageMetadata) -> bool:
+    """A page of teasers, by its JSON-LD (a collection, no article) or its <article>s.
+
+    Several <article> elements of which none holds most of their text are teasers; an
+    article page with related-story teasers has one <article> that dwarfs the others.
+    """
+    types = metadata.page_types
+    if types & ARTICLE_TYPES:
+        return False
+    if types & _LISTING_TYPES:
+        return True
+    articles = root.xpath("//article[not(ancestor::article)]")
+    if len(articles) <= _MAX_ARTICLE_ELEMENTS:
+        return False
+    sizes = [len(text_of(article)) for article in articles]
+    return max(sizes) * 2 < sum(sizes)
+
+
+def _blocks_are_listing(blocks: list[Block]) -> bool:
+    """Whether blocks are a list of headlines: mostly link text, or linked headings."""
+    chars = _chars(blocks)
+    if chars and sum(block.link_chars for block in blocks) > chars * _LISTING_LINK_SHARE:
+        return True
+    linked_headings = sum(
+        1 for block in blocks if block.kind == "heading" and block.link_density > 0.5
+    )
+    return linked_headings >= _LISTING_LINKED_HEADINGS
+
+
+def _chars(blocks: list[Block]) -> int:
+    return sum(len(block.text) for block in blocks)
