@@ -286,7 +286,9 @@ async def _read(library: Any, args: argparse.Namespace) -> int:
         }
         library.mark_read(target)
     if args.json:
-        _print_json(article_json(article) | stored_info)
+        from newsterm.extract.article_json import article_to_json
+
+        _print_json(article_to_json(article) | stored_info)
     elif args.markdown:
         _out(article_markdown(article, _display_zone(library.settings)))
     else:
@@ -487,25 +489,6 @@ _COMMANDS: dict[str, Handler] = {
 # -- output ------------------------------------------------------------------------------------
 
 
-def article_json(article: Any) -> dict[str, Any]:
-    """An Article as a JSON-able dict (dates as ISO 8601 with offset)."""
-    return {
-        "url": article.url,
-        "title": article.title,
-        "byline": article.byline,
-        "published": _iso(article.published),
-        "modified": _iso(article.modified),
-        "lead": article.lead,
-        "text": article.text,
-        "markdown": article.markdown,
-        "tags": list(article.tags),
-        "lead_image": article.lead_image,
-        "site_name": article.site_name,
-        "language": article.language,
-        "method": article.method,
-    }
-
-
 def article_plain(article: Any, zone: tzinfo) -> str:
     """The article as plain text: title, a date/byline line, then the body."""
     parts = [article.title or "(untitled)"]
@@ -524,7 +507,10 @@ def article_markdown(article: Any, zone: tzinfo) -> str:
     meta = _article_meta(article, zone)
     if meta:
         parts.append(f"*{meta}*")
-    parts.append(article.markdown or article.text)
+    body = article.markdown or article.text
+    if article.lead and not article.text.startswith(article.lead):
+        parts.append(f"**{article.lead}**")
+    parts.append(body)
     return "\n\n".join(p for p in parts if p)
 
 

@@ -67,17 +67,9 @@ def _render(stored: StoredArticle, fmt: str) -> str:
     article = stored.article
     published = article.published.isoformat() if article.published else None
     if fmt == "json":
-        data = {
-            "title": article.title,
-            "url": article.url,
-            "published": published,
-            "byline": article.byline,
-            "lead": article.lead,
-            "text": article.text,
-            "markdown": article.markdown,
-            "tags": article.tags,
-        }
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        from newsterm.extract.article_json import article_to_json
+
+        return json.dumps(article_to_json(article), ensure_ascii=False, indent=2) + "\n"
     meta = [f"Source: {article.url}"]
     if published:
         meta.append(f"Published: {published}")
