@@ -308,7 +308,10 @@ class Library:
         state.last_error = None
         state.last_success = now
         try:
-            counts = self.store.store_listing(source, listing.headlines, state, now=now)
+            # In a thread: SQLite releases the GIL, so other sources' I/O goes on meanwhile.
+            counts = await asyncio.to_thread(
+                self.store.store_listing, source, listing.headlines, state, now
+            )
         except StoreError as error:
             return SourceStatus(source, "failed", str(error))
         return SourceStatus(
