@@ -16,6 +16,9 @@ from newsterm import __version__
 from newsterm.config import ConfigError, Settings, load_settings
 from newsterm.sanitize import clean_text, one_line
 
+# Failures listed one per line after `refresh --articles`; the rest are counted.
+_SHOWN_ERRORS = 10
+
 
 class CommandError(Exception):
     """A command that could not do what was asked; the message is printed as one line."""
@@ -253,6 +256,10 @@ async def _refresh(library: Any, args: argparse.Namespace) -> int:
             _err(f"articles: {done}/{total}")
 
         report = await library.prefetch_articles(limit=args.limit, on_progress=article_progress)
+        for error in report.errors[:_SHOWN_ERRORS]:
+            _err(f"article failed: {error}")
+        if len(report.errors) > _SHOWN_ERRORS:
+            _err(f"… and {len(report.errors) - _SHOWN_ERRORS} more failures")
         _err(
             f"articles: {report.fetched} fetched, {report.cached} already cached,"
             f" {report.failed} failed, {report.revised} changed"

@@ -17,6 +17,7 @@ from newsterm.store import (
     Revision,
     SearchHit,
     Store,
+    StoreCorrupt,
     StoredArticle,
     StoreError,
     TickerRow,
@@ -109,7 +110,8 @@ class Library:
         """
         store = open_store(settings.database_path)
         library = cls(settings, store)
-        if store.source_count() == 0 and not store.read_only:
+        # Seed only a new cache: a user who removed every source must not get them back.
+        if store.created and store.source_count() == 0 and not store.read_only:
             for item in settings.sources:
                 store.add_source(Source(item.url, item.name, item.timezone))
         if source_urls:
@@ -441,6 +443,8 @@ class Library:
     def _cached(self, url: str) -> StoredArticle | None:
         try:
             return self.store.get_article(url)
+        except StoreCorrupt:
+            raise  # a damaged cache must be reported, not papered over with a refetch
         except StoreError:
             return None
 
