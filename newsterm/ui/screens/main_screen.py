@@ -1,0 +1,521 @@
+"""MainScreen: the breaking line, the status line, the ticker and the reader, and their keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Static
+
+from newsterm.library import ArticleResult, SourceStatus, StoreError
+from newsterm.models import Source
+from newsterm.sanitize import one_line
+from newsterm.ui.footer_key import FooterKey
+from newsterm.ui.link_policy import is_browsable
+from newsterm.ui.messages.article_loaded import ArticleLoaded
+from newsterm.ui.messages.browser_opened import BrowserOpened
+from newsterm.ui.messages.headline_chosen import HeadlineChosen
+from newsterm.ui.messages.more_headlines_loaded import MoreHeadlinesLoaded
+from newsterm.ui.messages.refresh_progressed import RefreshProgressed
+from newsterm.ui.messages.saved_state_changed import SavedStateChanged
+from newsterm.ui.messages.sources_refreshed import SourcesRefreshed
+from newsterm.ui.messages.ticker_end_reached import TickerEndReached
+from newsterm.ui.time_format import time_ago
+from newsterm.ui.widgets.article_reader import ArticleReader
+from newsterm.ui.widgets.breaking_line import BreakingLine
+from newsterm.ui.widgets.headline_ticker import HeadlineTicker
+from newsterm.ui.widgets.key_footer import KeyFooter
+from newsterm.ui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from newsterm.ui.app import NewstermApp
+
+MIN_WIDTH = 40
+MIN_HEIGHT = 10
+"""Below this size the panes cannot show a headline and an article: say so instead."""
+BREAKING_COUNT = 12
+STATUS_TICK_SECONDS = 30
+MORE_NEWS = "More news ↓ (press j or click)"
+LOADING_MORE = "Loading more news…"
+
+# The footer's keys: (binding id, what it says, action on this screen or the app).
+FOOTER_KEYS = (
+    ("open", "Open", "open_headline"),
+    ("switch_pane", "Pane", "switch_pane"),
+    ("save", "Save", "toggle_saved"),
+    ("open_browser", "Browser", "open_in_browser"),
+    ("refresh", "Refresh", "refresh"),
+    ("search", "Search", "search"),
+    ("saved", "Saved", "saved"),
+    ("help", "Help", "app.help"),
+    ("quit", "Quit", "app.quit"),
+)
+
+# What the command palette offers on this screen: (title, help, action).
+PALETTE_ACTIONS = (
+    ("Open headline", "Open the headline under the cursor in the reader", "open_headline"),
+    ("Switch pane", "Move the keys between the ticker and the reader", "switch_pane"),
+    ("Save / unsave", "Keep the article for good, or stop keeping it", "toggle_saved"),
+    ("Open in browser", "Open the article's link in the web browser", "open_in_browser"),
+    ("Copy link", "Copy the article's link to the clipboard", "copy_link"),
+    ("Refresh", "Fetch every source now", "refresh"),
+    ("Search", "Full-text search over the cache", "search"),
+    ("Saved articles", "List the saved articles", "saved"),
+    ("Revisions", "Earlier versions of the article", "revisions"),
+    ("Breaking line", "Show or hide the scrolling line of latest headlines", "toggle_breaking"),
+    ("Next unread", "Jump to the next unread headline", "next_unread"),
+    ("Previous day", "Jump to the day before", "previous_day"),
+    ("Next day", "Jump to the day after", "next_day"),
+    ("Top", "Jump to the newest headline", "top"),
+    ("Bottom", "Jump to the oldest cached headline", "bottom"),
+)
+
+
+class MainScreen(Screen[None]):
+    """The two panes: the ticker (left, or on top when narrow) and the reader."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "switch_pane", "Pane", id="switch_pane"),
+        Binding("s", "toggle_saved", "Save", id="save"),
+        Binding("o", "open_in_browser", "Browser", id="open_browser"),
+        Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("S", "saved", "Saved", id="saved"),
+        Binding("R", "revisions", "Revisions", show=False, id="revisions"),
+        Binding("t", "toggle_breaking", "Breaking", show=False, id="breaking"),
+    ]
+
+    app: NewstermApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_pages: dict[str, tuple[Source, str]] = {}
+        """The "More news" page to fetch next, per source URL (from the last statuses)."""
+        self.new_count = 0
+        self.refreshing = False
+        self.loading_more = False
+        self.last_error: str | None = None
+        self._progress: dict[str, SourceStatus] = {}
+        self.auto_refresh_timer: Timer | None = None
+        """Refreshes every Settings.refresh_minutes; None when that is 0."""
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Breaking line, status line, the two panes, a too-small notice and the footer."""
+        app = self.app
+        yield BreakingLine(app.clock, id="breaking")
+        yield StatusLine(id="status")
+        with Container(id="panes"):
+            ticker = HeadlineTicker(app.library, app.zone, id="ticker")
+            ticker.show_source = len(app.library.sources()) > 1
+            # Read before mounting, so the first layout already has the rows: one paint.
+            ticker.load()
+            ticker.border_title = "Headlines"
+            yield ticker
+            reader = ArticleReader(app.zone, id="reader")
+            reader.border_title = "Article"
+            yield reader
+        yield Static(
+            Text(f"Terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT})"),
+            id="too-small",
+        )
+        yield KeyFooter(self._footer_keys())
+
+    def _footer_keys(self) -> list[FooterKey]:
+        app = self.app
+        keys = [
+            FooterKey(app.first_key_display(binding_id), description, action)
+            for binding_id, description, action in FOOTER_KEYS
+        ]
+        palette = app.keys_display(app.COMMAND_PALETTE_BINDING)
+        return [*keys, FooterKey(palette, "Palette", "app.command_palette")]
+
+    @property
+    def ticker(self) -> HeadlineTicker:
+        """The headline pane."""
+        return self.query_one(HeadlineTicker)
+
+    @property
+    def reader(self) -> ArticleReader:
+        """The article pane."""
+        return self.query_one(ArticleReader)
+
+    def on_mount(self) -> None:
+        """Paint from the cache at once; the network comes after the first paint."""
+        library = self.app.library
+        ticker = self.ticker
+        ticker.focus()
+        self._update_breaking()
+        self._update_status()
+        if library.open_notice:
+            self.notify(library.open_notice, severity="warning", timeout=10, markup=False)
+        if self.app.refresh_on_start and not self.app.settings.offline:
+            self.call_after_refresh(self.refresh_sources)
+        minutes = self.app.settings.refresh_minutes
+        if minutes > 0:
+            self.auto_refresh_timer = self.set_interval(minutes * 60, self.refresh_sources)
+        self.set_interval(STATUS_TICK_SECONDS, self._update_status)
+
+    def on_resize(self, event: Resize) -> None:
+        """Below the minimum size, show a notice instead of squashed panes."""
+        small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+
+    # -- refreshing ------------------------------------------------------------------------
+
+    @work(exclusive=True, group="refresh")
+    async def refresh_sources(self) -> None:
+        """Fetch every shown source; progress and the outcome come back as messages."""
+        library = self.app.library
+        library.go_online()  # an automatic offline switch is retried; --offline is not
+        self.refreshing = True
+        self._progress.clear()
+        self._update_status()
+        error = None
+        try:
+            statuses = await library.refresh(
+                on_progress=lambda status: self.post_message(RefreshProgressed(status))
+            )
+        except Exception as exception:  # a failure below must not end the app
+            statuses, error = [], f"refresh failed: {exception}"
+        self.post_message(SourcesRefreshed(statuses, error))
+
+    def on_refresh_progressed(self, message: RefreshProgressed) -> None:
+        """Show how far the refresh has got."""
+        self._progress[message.status.source.url] = message.status
+        self._update_status()
+
+    def on_sources_refreshed(self, message: SourcesRefreshed) -> None:
+        """Slide new headlines in without moving the cursor or the view; report failures."""
+        self.refreshing = False
+        self._progress.clear()
+        statuses = message.statuses
+        error = message.error
+        for status in statuses:
+            if status.ok:
+                if status.next_page:
+                    self.next_pages[status.source.url] = (status.source, status.next_page)
+                elif status.state == "ok":
+                    self.next_pages.pop(status.source.url, None)
+        failures = [s for s in statuses if s.state == "failed"]
+        if failures and not error:
+            error = "; ".join(f"{s.source.display_name}: {s.message}" for s in failures)
+        self.last_error = one_line(error) if error else None
+        if self.last_error:
+            self.notify(self.last_error, title="Refresh", severity="error", timeout=8, markup=False)
+        self.new_count = sum(status.new for status in statuses if status.ok)
+        try:
+            self.ticker.reload(mark_new=True)
+        except StoreError as store_error:
+            self.notify(str(store_error), severity="error", markup=False)
+        self._update_more_line()
+        self._update_breaking()
+        self._update_status()
+
+    # -- opening articles ------------------------------------------------------------------
+
+    def on_headline_chosen(self, message: HeadlineChosen) -> None:
+        """A headline was chosen in the ticker: read it."""
+        self.open_url(message.url, message.title)
+
+    def open_url(self, url: str, title: str = "") -> None:
+        """Show the article at `url` in the reader (loaded in a worker) and mark it read."""
+        self.reader.show_loading(url, one_line(title))
+        self.ticker.select(url)
+        try:
+            self.app.library.mark_read(url)
+            self.ticker.set_flags(url, read=True)
+        except StoreError:
+            pass  # a read mark that could not be stored is not worth interrupting reading
+        self.load_article(url)
+
+    @work(exclusive=True, group="article")
+    async def load_article(self, url: str) -> None:
+        """Ask the library for the article (cache first); the result comes back as a message."""
+        try:
+            result = await self.app.library.open_article(url)
+        except Exception as exception:  # a failure below must not end the app
+            result = ArticleResult(url, error=f"could not open the article: {exception}")
+        self.post_message(ArticleLoaded(result))
+
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
+        """Show the article, unless the user has since asked for another."""
+        result = message.result
+        if result.url != self.reader.url:
+            return
+        self.reader.show_result(result)
+        if result.error:
+            self.notify(one_line(result.error), title="Article", severity="error", markup=False)
+        elif result.notice:
+            self.notify(one_line(result.notice), title="Article", severity="warning", markup=False)
+
+    # -- the actions on the current article ------------------------------------------------
+
+    def _target(self) -> tuple[str, str] | None:
+        """The article an action is about: the reader's when it has the keys, else the cursor's."""
+        reader, entry = self.reader, self.ticker.cursor_entry
+        if reader.url and (self.focused is reader or entry is None):
+            return reader.url, reader.title
+        if entry is not None:
+            return entry.url, entry.title
+        return None
+
+    def action_open_headline(self) -> None:
+        """Open the headline under the cursor."""
+        self.ticker.action_open()
+
+    def action_switch_pane(self) -> None:
+        """Give the keys to the other pane."""
+        if self.focused is self.ticker:
+            self.reader.focus()
+        else:
+            self.ticker.focus()
+
+    def action_toggle_saved(self) -> None:
+        """Save the article (fetching it if need be), or unsave it if it is saved."""
+        target = self._target()
+        if target is None:
+            self.notify("No article to save.", severity="warning", markup=False)
+            return
+        self.toggle_saved(target[0])
+
+    @work(group="save")
+    async def toggle_saved(self, url: str) -> None:
+        """Save or unsave; "Saved" is said only once the library has committed it."""
+        library = self.app.library
+        try:
+            if library.is_saved(url):
+                library.unsave(url)
+                self.post_message(SavedStateChanged(url, False))
+                return
+            result = await library.save(url)
+        except Exception as exception:  # a failure below must not end the app
+            self.post_message(SavedStateChanged(url, False, f"could not save: {exception}"))
+            return
+        if result.error or result.stored is None:
+            self.post_message(SavedStateChanged(url, False, result.error or "could not save"))
+        else:
+            self.post_message(SavedStateChanged(url, True))
+
+    def on_saved_state_changed(self, message: SavedStateChanged) -> None:
+        """Say what happened and update the marks in both panes."""
+        if message.error:
+            self.notify(one_line(message.error), title="Save", severity="error", markup=False)
+            return
+        self.ticker.set_flags(message.url, saved=message.saved)
+        self.reader.set_saved(message.url, message.saved)
+        self.notify("Saved" if message.saved else "Removed from saved", timeout=3, markup=False)
+
+    def action_open_in_browser(self) -> None:
+        """Open the article's link in the web browser (http and https links only)."""
+        target = self._target()
+        if target is None:
+            self.notify("No article to open.", severity="warning", markup=False)
+            return
+        url = target[0]
+        if not is_browsable(url):
+            self.notify(
+                f"Not opening {one_line(url)[:80]!r}: only http(s) links go to the browser.",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.launch_browser(url)
+
+    @work(thread=True, group="browser")
+    def launch_browser(self, url: str) -> None:
+        """Hand the URL to the browser as one argument (webbrowser runs no shell)."""
+        import webbrowser
+
+        try:
+            opened = webbrowser.open(url)
+        except Exception:  # a broken BROWSER setting must not end the app
+            opened = False
+        self.post_message(BrowserOpened(url, opened))
+
+    def on_browser_opened(self, message: BrowserOpened) -> None:
+        """Say whether the browser took the link."""
+        if message.opened:
+            self.notify("Opened in the browser", timeout=3, markup=False)
+        else:
+            self.notify("Could not start a web browser.", severity="error", markup=False)
+
+    def action_copy_link(self) -> None:
+        """Copy the article's link to the clipboard (OSC 52, where the terminal allows it)."""
+        target = self._target()
+        if target is None:
+            self.notify("No article to copy.", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(target[0])
+        self.notify("Link copied", timeout=3, markup=False)
+
+    def action_revisions(self) -> None:
+        """Show the earlier versions of the article."""
+        target = self._target()
+        if target is None:
+            self.notify("No article open.", severity="warning", markup=False)
+            return
+        url, title = target
+        revisions = self.app.library.revisions(url)
+        if not revisions:
+            self.notify("No earlier versions of this article.", timeout=3, markup=False)
+            return
+        from newsterm.ui.screens.revisions_screen import RevisionsScreen
+
+        self.app.push_screen(RevisionsScreen(title, revisions, self.app.zone))
+
+    # -- screens and toggles ---------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        """Refresh every source now."""
+        self.refresh_sources()
+
+    def action_search(self) -> None:
+        """Open the search screen; the chosen result opens in the reader."""
+        # The modal screens load when first used, keeping their widgets off the start-up path.
+        from newsterm.ui.screens.search_screen import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.app.library, self.app.zone), self._open_chosen)
+
+    def action_saved(self) -> None:
+        """Open the saved articles; the chosen one opens in the reader."""
+        from newsterm.ui.screens.saved_screen import SavedScreen
+
+        self.app.push_screen(SavedScreen(self.app.library, self.app.zone), self._open_chosen)
+
+    def _open_chosen(self, url: str | None) -> None:
+        if url:
+            self.ticker.move_to_url(url)
+            self.open_url(url)
+
+    def action_toggle_breaking(self) -> None:
+        """Show or hide the breaking line."""
+        self.toggle_class("-no-breaking")
+
+    def action_next_unread(self) -> None:
+        """Jump to the next unread headline (for the command palette)."""
+        self.ticker.action_next_unread()
+
+    def action_previous_day(self) -> None:
+        """Jump to the day before (for the command palette)."""
+        self.ticker.action_previous_day()
+
+    def action_next_day(self) -> None:
+        """Jump to the day after (for the command palette)."""
+        self.ticker.action_next_day()
+
+    def action_top(self) -> None:
+        """Jump to the newest headline (for the command palette)."""
+        self.ticker.action_cursor_top()
+
+    def action_bottom(self) -> None:
+        """Jump to the oldest cached headline (for the command palette)."""
+        self.ticker.action_cursor_bottom()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Every action of this screen, for the command palette."""
+        for title, help_text, action in PALETTE_ACTIONS:
+
+            async def run(action: str = action) -> None:
+                await self.run_action(action)
+
+            yield SystemCommand(title, help_text, run)
+
+    # -- "More news" -----------------------------------------------------------------------
+
+    def on_ticker_end_reached(self, message: TickerEndReached) -> None:
+        """The cursor reached the oldest cached headline: fetch the sites' next pages."""
+        if self.loading_more:
+            return
+        pending = list(self.next_pages.values())
+        if not pending:
+            if not message.pushed_past:
+                return
+            if self.app.library.offline:
+                self.notify("Offline: no older headlines cached.", timeout=3, markup=False)
+            else:
+                self.notify("No older headlines.", timeout=3, markup=False)
+            return
+        self.loading_more = True
+        self.ticker.more_text = LOADING_MORE
+        self.load_more_headlines(pending)
+
+    @work(exclusive=True, group="more")
+    async def load_more_headlines(self, pending: list[tuple[Source, str]]) -> None:
+        """Fetch each source's next page; the outcome comes back as a message."""
+        statuses = []
+        for source, page in pending:
+            try:
+                statuses.append(await self.app.library.load_more(source, page))
+            except Exception as exception:  # a failure below must not end the app
+                statuses.append(SourceStatus(source, "failed", str(exception)))
+        self.post_message(MoreHeadlinesLoaded(statuses))
+
+    def on_more_headlines_loaded(self, message: MoreHeadlinesLoaded) -> None:
+        """Add the older headlines below; remember each source's following page."""
+        self.loading_more = False
+        failures = []
+        for status in message.statuses:
+            if status.ok:
+                if status.next_page:
+                    self.next_pages[status.source.url] = (status.source, status.next_page)
+                else:
+                    self.next_pages.pop(status.source.url, None)
+            else:
+                failures.append(f"{status.source.display_name}: {status.message}")
+        if failures:
+            self.notify(
+                one_line("; ".join(failures)), title="More news", severity="error", markup=False
+            )
+        try:
+            self.ticker.reload()
+        except StoreError as store_error:
+            self.notify(str(store_error), severity="error", markup=False)
+        self._update_more_line()
+        self._update_status()
+
+    def _update_more_line(self) -> None:
+        ticker = self.ticker
+        ticker.more_text = MORE_NEWS if self.next_pages and ticker.exhausted else None
+
+    # -- the status and breaking lines -----------------------------------------------------
+
+    def _update_breaking(self) -> None:
+        entries = self.ticker.latest(BREAKING_COUNT)
+        self.query_one(BreakingLine).set_headlines([(e.clock, e.title) for e in entries])
+
+    def _update_status(self) -> None:
+        library = self.app.library
+        names = [one_line(source.display_name) for source in library.sources()]
+        if len(names) > 3:
+            names = [f"{len(names)} sources"]
+        parts: list[tuple[str, str]] = [(", ".join(names) or "no sources", "source")]
+        parts.append((library.status_line(), "offline" if library.offline else "online"))
+        updated = library.last_updated()
+        if updated:
+            parts.append((f"updated {time_ago(max(0.0, self.app.clock() - updated))}", ""))
+        else:
+            parts.append(("never updated", ""))
+        if self.new_count:
+            parts.append((f"{self.new_count} new", "new"))
+        if self.refreshing:
+            total = max(len(library.sources()), 1)
+            done = sum(1 for s in self._progress.values() if s.state != "fetching")
+            retrying = [s.message for s in self._progress.values() if s.state == "fetching"]
+            detail = next((m for m in retrying if m and m != "fetching…"), "")
+            parts.append((f"refreshing {done}/{total}… {detail}".strip(), "busy"))
+        elif self.last_error:
+            parts.append((self.last_error, "error"))
+        self.query_one(StatusLine).show_parts(parts)

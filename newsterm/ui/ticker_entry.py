@@ -1,0 +1,54 @@
+"""The ticker's row tuple: what one headline needs to be drawn, and nothing more."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import TYPE_CHECKING, NamedTuple
+
+from newsterm.ui.time_format import clock_text
+
+if TYPE_CHECKING:
+    from newsterm.library import TickerRow
+
+UNDATED = 0
+"""The day of a headline the site gave no date for (sorted where the store puts it)."""
+
+
+class TickerEntry(NamedTuple):
+    """One headline in the ticker's window; a tuple so that thousands of them stay cheap.
+
+    Text is kept as the store gave it and cleaned when drawn, so that loading a window
+    costs no per-row text work.
+    """
+
+    id: int
+    url: str
+    title: str
+    label: str | None
+    source_name: str
+    day: int
+    """The date's ordinal in the display zone, or UNDATED."""
+    clock: str
+    """"19:58" in the display zone, or "" when undated."""
+    read: bool
+    saved: bool
+
+    @classmethod
+    def from_row(cls, row: TickerRow, zone: tzinfo | None) -> TickerEntry:
+        """Make an entry from the library's row, placing its time in the display zone."""
+        if row.published is None:
+            day, clock = UNDATED, ""
+        else:
+            local = row.published.astimezone(zone)
+            day, clock = local.toordinal(), clock_text(local)
+        return cls(
+            row.id,
+            row.url,
+            row.title,
+            row.label,
+            row.source_name,
+            day,
+            clock,
+            row.read,
+            row.saved,
+        )

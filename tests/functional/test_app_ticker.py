@@ -1,0 +1,295 @@
+"""The ticker pane: day headers, rows, movement keys, paging, clicks and untrusted headlines."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from rich.cells import cell_len
+
+from newsterm.models import Headline, Source
+from newsterm.ui.app import make_app
+from newsterm.ui.widgets import headline_ticker
+from newsterm.ui.widgets.article_reader import ArticleReader
+from newsterm.ui.widgets.headline_ticker import HeadlineTicker
+from tests.functional.test_app_support import (
+    FIXED_NOW,
+    fill_library,
+    frozen_clock,
+    make_settings,
+    screen_segments,
+    screen_text,
+)
+
+KYIV_EVENING = datetime.fromisoformat("2025-05-16T19:00:00+03:00")
+
+
+def filled_app(tmp_path, **overrides):
+    app = make_app(make_settings(tmp_path, **overrides), clock=frozen_clock, refresh_on_start=False)
+    fill_library(app.library)
+    return app
+
+
+def many_headlines_app(tmp_path, count: int, per_day: int = 40):
+    """An app whose cache holds `count` invented headlines, `per_day` to a day."""
+    app = make_app(make_settings(tmp_path), clock=frozen_clock, refresh_on_start=False)
+    store = app.library.store
+    source = store.add_source(Source("https://global.espreso.tv/news", "Espreso Global"))
+    headlines = [
+        Headline(
+            f"Headline {index}",
+            f"https://global.espreso.tv/item-{index}",
+            KYIV_EVENING - timedelta(days=index // per_day, minutes=index % per_day),
+        )
+        for index in range(count)
+    ]
+    store.store_listing(source, headlines, now=FIXED_NOW)
+    return app
+
+
+def ticker_of(app) -> HeadlineTicker:
+    return app.screen.query_one(HeadlineTicker)
+
+
+async def test_first_paint_shows_day_header_times_labels_and_titles(tmp_path):
+    app = filled_app(tmp_path)
+    async with app.run_test(size=(120, 40)):
+        text = screen_text(app)
+        assert "Friday, 16 May 2025" in text
+        assert "19:58  Russian demands at Istanbul talks" in text
+        assert "19:17   EXCLUSIVE  Ukraine’s defense" in text
+        assert "16:36   OPINION  Who is Medinsky" in text
+        assert "online" in text and "updated 2 min ago" in text
+        # One source: rows do not repeat its name.
+        assert "Espreso Global · Russian" not in text
+
+
+async def test_older_day_gets_its_own_header(tmp_path):
+    app = filled_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G")
+        text = screen_text(app)
+        assert "Thursday, 15 May 2025" in text
+        assert "Wednesday, 11 December 2024" in text
+
+
+async def test_times_follow_the_display_zone(tmp_path):
+    app = filled_app(tmp_path, display_timezone="UTC")
+    async with app.run_test(size=(120, 40)):
+        text = screen_text(app)
+        assert "16:58  Russian demands at Istanbul talks" in text  # 19:58 in Kyiv (UTC+3)
+
+
+async def test_j_k_and_arrows_move_the_cursor(tmp_path):
+    app = filled_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ticker = ticker_of(app)
+        assert ticker.cursor == 0
+        await pilot.press("j", "j", "down")
+        assert ticker.cursor == 3
+        await pilot.press("k", "up")
+        assert ticker.cursor == 1
+        await pilot.press("k", "k", "k")
+        assert ticker.cursor == 0
+
+
+async def test_g_and_capital_g_go_to_the_newest_and_the_oldest(tmp_path):
+    app = filled_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ticker = ticker_of(app)
+        await pilot.press("G")
+        assert ticker.cursor == len(ticker.entries) - 1
+        assert ticker.cursor_entry.title.startswith("Russia uses new technologies")
+        assert ticker.scroll_offset.y > 0
+        await pilot.press("g")
+        assert ticker.cursor == 0
+        assert ticker.scroll_offset.y == 0
+
+
+async def test_page_down_and_page_up_move_a_screenful(tmp_path):
+    app = filled_app(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        ticker = ticker_of(app)
+        await pilot.press("pagedown")
+        first_page = ticker.cursor
+        assert first_page > 10
+        await pilot.press("pagedown")
+        assert ticker.cursor > first_page
+        await pilot.press("pageup", "pageup")
+        assert ticker.cursor == 0
+
+
+async def test_square_brackets_jump_between_days(tmp_path):
+    app = filled_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ticker = ticker_of(app)
+        await pilot.press("j", "j")
+        await pilot.press("left_square_bracket")  # "[": the day before
+        entry = ticker.cursor_entry
+        assert (entry.clock, entry.title[:6]) == ("21:40", "Melani")  # first of 15 May
+        await pilot.press("left_square_bracket")
+        assert ticker.cursor_entry.title.startswith("Russia uses new technologies")
+        await pilot.press("right_square_bracket")  # "]": the day after
+        assert ticker.cursor_entry.clock == "21:40"
+        await pilot.press("right_square_bracket")
+        assert ticker.cursor == 0
+
+
+async def test_n_jumps_to_the_next_unread_headline(tmp_path):
+    app = filled_app(tmp_path)
+    library = app.library
+    rows = library.ticker_rows(0, 5)
+    for row in rows[1:4]:
+        library.mark_read(row.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ticker = ticker_of(app)
+        await pilot.press("n")
+        assert ticker.cursor == 4
+
+
+async def test_read_rows_lose_bold_and_saved_rows_get_a_star(tmp_path):
+    app = filled_app(tmp_path)
+    rows = app.library.ticker_rows(0, 5)
+    app.library.mark_read(rows[2].url)
+    async with app.run_test(size=(120, 40)):
+        ticker = ticker_of(app)
+        ticker.set_flags(rows[3].url, saved=True)
+        read_line = list(ticker.render_line(3))  # header, then rows 0, 1, 2
+        unread_line = list(ticker.render_line(2))
+        saved_line = "".join(s.text for s in ticker.render_line(4))
+        assert not any(s.style and s.style.bold for s in read_line if "Prisoner" in s.text)
+        assert any(s.style and s.style.bold for s in unread_line if "Trump" in s.text)
+        assert saved_line.startswith("★")
+
+
+async def test_source_names_shown_when_several_sources(tmp_path):
+    app = filled_app(tmp_path)
+    store = app.library.store
+    other = store.add_source(Source("https://example.org/feed.xml", "Example Feed"))
+    store.store_listing(
+        other, [Headline("Feed item", "https://example.org/1", KYIV_EVENING)], now=FIXED_NOW
+    )
+    async with app.run_test(size=(140, 40)):
+        text = screen_text(app)
+        assert "Example Feed · Feed item" in text
+        assert "Espreso Global · Russian demands" in text
+
+
+async def test_enter_and_click_open_the_headline(tmp_path):
+    app = filled_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ticker = ticker_of(app)
+        reader = app.screen.query_one(ArticleReader)
+        await pilot.press("G", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader.title.startswith("Russia uses new technologies")
+        assert ticker.cursor_entry.read
+        await pilot.press("g")
+        # Line 0 is the day header; line 2 is the second headline ("Trump's policy…").
+        await pilot.click(HeadlineTicker, offset=(10, 3))
+        assert ticker.cursor == 1
+        assert reader.url == ticker.entries[1].url
+
+
+async def test_markup_and_escape_sequences_in_headlines_show_literally(tmp_path):
+    app = filled_app(tmp_path)
+    store = app.library.store
+    source = store.sources()[0]
+    nasty = [
+        Headline("[red]fake[/red] and [link=https://evil.test]click[/link]", "https://x.test/1"),
+        Headline("Bell\x07 CSI\x9b31m ESC\x1b[2J done", "https://x.test/2"),
+        Headline("[bold]Breaking[/bold] :warning: news", "https://x.test/3", label="[b]x[/b]"),
+    ]
+    for index, headline in enumerate(nasty):
+        headline.published = KYIV_EVENING + timedelta(hours=2, minutes=index)
+    store.store_listing(source, nasty, now=FIXED_NOW)
+    async with app.run_test(size=(240, 40)):
+        text = screen_text(app)
+        assert "[red]fake[/red] and [link=https://evil.test]click[/link]" in text
+        assert "[bold]Breaking[/bold] :warning: news" in text
+        assert "[B]X[/B]" in text  # labels are shown upper-case, brackets and all
+        assert "Bell CSI31m ESC[2J done" in text
+        segments = screen_segments(app)
+        assert not [s for s in segments if "\x1b" in s or "\x9b" in s or "\x07" in s]
+        ticker = ticker_of(app)
+        for y in range(8):
+            strip = ticker.render_line(y)
+            assert all(segment.style is None or not segment.style.link for segment in strip)
+
+
+@pytest.mark.parametrize("width", [60, 61, 62, 63])
+async def test_wide_characters_are_ellipsised_within_the_pane(tmp_path, width):
+    app = filled_app(tmp_path)
+    store = app.library.store
+    source = store.sources()[0]
+    title = "東京で大規模な抗議デモ 🇺🇦🔥 参加者は数千人に達した 報道によると警察は" * 2
+    store.store_listing(
+        source, [Headline(title, "https://x.test/cjk", KYIV_EVENING + timedelta(hours=3))]
+    )
+    async with app.run_test(size=(width * 2, 30)):
+        ticker = ticker_of(app)
+        content_width = ticker.scrollable_content_region.width
+        line = "".join(segment.text for segment in ticker.render_line(1))
+        assert cell_len(line) == content_width
+        assert "…" in line
+        assert line.startswith("  22:00  東京")
+
+
+async def test_cursor_paging_reads_more_rows_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(headline_ticker, "PREFETCH_LIMIT", 0)  # paging alone
+    app = many_headlines_app(tmp_path, 1200)
+    async with app.run_test(size=(100, 30)) as pilot:
+        ticker = ticker_of(app)
+        await pilot.pause()
+        assert len(ticker.entries) == 500  # the first paint read fewer; the window filled after
+        assert ticker.total == 1200
+        ticker.move_cursor(455)
+        await pilot.pause()
+        assert len(ticker.entries) == 1000
+        await pilot.press("G")
+        assert len(ticker.entries) == 1200
+        assert ticker.cursor_entry.title == "Headline 1199"
+        assert len({entry.id for entry in ticker.entries}) == 1200
+
+
+async def test_scrolling_the_view_near_the_end_reads_more_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(headline_ticker, "PREFETCH_LIMIT", 0)  # paging alone
+    app = many_headlines_app(tmp_path, 700)
+    async with app.run_test(size=(100, 30)) as pilot:
+        ticker = ticker_of(app)
+        await pilot.pause()
+        assert len(ticker.entries) == 500
+        ticker.scroll_to(y=len(ticker._lines), animate=False)
+        await pilot.pause()
+        await pilot.pause()
+        assert len(ticker.entries) == 700
+
+
+async def test_the_rest_of_the_cache_is_prefetched_in_the_background(tmp_path, monkeypatch):
+    monkeypatch.setattr(headline_ticker, "PREFETCH_CHUNK", 300)
+    monkeypatch.setattr(headline_ticker, "PREFETCH_LIMIT", 2000)
+    app = many_headlines_app(tmp_path, 2500)
+    async with app.run_test(size=(100, 30)) as pilot:
+        ticker = ticker_of(app)
+        assert len(ticker.entries) == headline_ticker.FIRST_PAINT_ROWS
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(ticker.entries) == 2000  # up to the limit, in order, no repeats
+        assert [e.title for e in ticker.entries[::500]] == [
+            "Headline 0",
+            "Headline 500",
+            "Headline 1000",
+            "Headline 1500",
+        ]
+        assert len({entry.id for entry in ticker.entries}) == 2000
+        await pilot.press("G")  # the last 500 are read as the cursor goes
+        assert ticker.cursor_entry.title == "Headline 2499"
+
+
+async def test_empty_cache_says_how_to_get_headlines(tmp_path):
+    app = make_app(make_settings(tmp_path), clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert "No headlines cached yet" in screen_text(app)
+        await pilot.press("j", "k", "G", "g", "enter", "n", "left_square_bracket", "pagedown")
+        assert ticker_of(app).cursor == -1
