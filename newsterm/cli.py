@@ -358,7 +358,7 @@ async def _saved(library: Any, args: argparse.Namespace) -> int:
 
 
 async def _search(library: Any, args: argparse.Namespace) -> int:
-    from newsterm.store import MATCH_END, MATCH_START
+    from newsterm.library import MATCH_END, MATCH_START
 
     query = " ".join(args.query)
     started = time.perf_counter()

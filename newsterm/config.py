@@ -125,11 +125,11 @@ def load_settings(
         raw = _read_toml(path)
     elif explicit:
         raise ConfigError(f"{path}: config file not found")
-    settings = _settings_from_table(raw, path)
-    settings.config_file = path if path.is_file() else None
     chosen_dir = data_dir or env.get(DATA_DIR_ENV) or raw.get("data_dir")
-    if chosen_dir:
-        settings.data_dir = Path(chosen_dir).expanduser()
+    # platformdirs is imported only when no folder was given (it costs start-up time).
+    folder = Path(chosen_dir).expanduser() if chosen_dir else default_data_dir()
+    settings = _settings_from_table(raw, path, folder)
+    settings.config_file = path if path.is_file() else None
     settings.offline = settings.offline or offline
     return settings
 
@@ -146,10 +146,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
 
 
-def _settings_from_table(raw: dict[str, Any], path: Path) -> Settings:
+def _settings_from_table(raw: dict[str, Any], path: Path, data_dir: Path) -> Settings:
     """Check types and keys of the parsed TOML and build Settings."""
     lines = _key_lines(path)
-    settings = Settings(data_dir=default_data_dir())
+    settings = Settings(data_dir=data_dir)
     for key, value in raw.items():
         where = f"{path}:{lines.get(key, 1)}: {key}"
         if key == "data_dir":

@@ -6,12 +6,15 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsterm.config import Settings
 from newsterm.models import Article, Headline, Source
 from newsterm.store import (
+    MATCH_END,
+    MATCH_START,
     CacheInfo,
     FetchState,
     Revision,
@@ -23,6 +26,9 @@ from newsterm.store import (
     TickerRow,
     open_store,
 )
+
+# Re-exported for the faces: search snippets mark matched words with these.
+__all__ = ["MATCH_END", "MATCH_START", "Library", "ArticleResult", "SourceStatus", "PrefetchReport"]
 
 if TYPE_CHECKING:  # the network layer imports httpx: keep it off the start-up path
     from newsterm.net import Failure, Fetcher, Response
@@ -207,9 +213,21 @@ class Library:
         if not self.offline:
             return "online"
         updated = self.last_updated()
-        when = time.strftime("%H:%M", time.localtime(updated)) if updated else "never"
+        when = (
+            datetime.fromtimestamp(updated, self.display_zone()).strftime("%H:%M")
+            if updated
+            else "never"
+        )
         reason = f" ({self.offline_reason})" if self.offline_reason else ""
         return f"offline — showing cache from {when}{reason}"
+
+    def display_zone(self) -> tzinfo:
+        """The zone times are shown in: the configured one, else the machine's."""
+        if self.settings.display_timezone:
+            from newsterm.dates import zone
+
+            return zone(self.settings.display_timezone)
+        return datetime.now().astimezone().tzinfo
 
     # -- refreshing ------------------------------------------------------------------------
 

@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from newsterm.library import MATCH_END, MATCH_START
 from newsterm.sanitize import clean_text, one_line
-from newsterm.store import MATCH_END, MATCH_START
 from newsterm.ui.time_format import date_time_text
 
 if TYPE_CHECKING:
