@@ -252,7 +252,19 @@ def test_newsterm_refresh_that_fills_the_disk_stops_in_one_line_and_loses_nothin
     failed = int(summary.split(" failed")[0].rsplit(" ", 1)[-1]) if "failed" in summary else 0
     assert failed > 0 or "disk full" in refresh.stderr, refresh.stderr
     for line in refresh.stderr.splitlines():
-        assert line.startswith(("newsterm: disk full", "articles: ", "Loopback", "127.0.0.1"))
+        assert line.startswith(
+            (
+                "newsterm: disk full",
+                "articles: ",
+                "article failed: ",
+                "… and ",
+                "Loopback",
+                "127.0.0.1",
+            )
+        )
+        # Each article that did not fit says why, in its one line.
+        if line.startswith("article failed: "):
+            assert "disk full" in line, line
 
     filler.unlink()
     read = _newsterm(roomier_disk, "read", article, "--offline")
