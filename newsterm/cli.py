@@ -414,6 +414,10 @@ async def _sources(library: Any, args: argparse.Namespace) -> int:
             _out(f"{source.display_name}  {source.url}  ({last}{error})")
         return 0
     if args.action == "add":
+        if args.timezone:
+            from newsterm.dates import zone
+
+            zone(args.timezone)  # an unknown zone is refused now, not when an article is read
         source = library.add_source(args.url, args.name, args.timezone)
         _err(f"source: {source.display_name} {source.url}")
         return 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -142,36 +144,70 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        # tomllib puts "(at line N, column M)" in the message; keep it on one line.
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise _toml_error(path, text, str(error)) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        rows = text.splitlines() or [""]
+        deepest = max(range(len(rows)), key=lambda n: rows[n].count("[") + rows[n].count("{"))
+        key = _line_key(rows[deepest])
+        named = f"{key}: " if key else ""
+        message = f"{path}:{deepest + 1}: {named}invalid TOML: values nested too deeply"
+        raise ConfigError(message) from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+def _toml_error(path: Path, text: str, message: str) -> ConfigError:
+    """tomllib's "Reason (at line N, column M)" as "FILE:N: KEY: invalid TOML: Reason…"."""
+    found = _TOML_POSITION.search(message)
+    reason = message[: found.start()] if found else message
+    if found and found.group(1):
+        line, where = int(found.group(1)), f" (column {found.group(2)})"
+    else:  # "at end of document": the last line that holds anything
+        filled = [n for n, content in enumerate(text.splitlines(), start=1) if content.strip()]
+        line, where = (filled[-1] if filled else 1), " (at the end of the file)"
+    lines = text.splitlines()
+    key = _line_key(lines[line - 1]) if 0 < line <= len(lines) else ""
+    named = f"{key}: " if key else ""
+    return ConfigError(f"{path}:{line}: {named}invalid TOML: {reason}{where}")
 
 
 def _settings_from_table(raw: dict[str, Any], path: Path, data_dir: Path) -> Settings:
     """Check types and keys of the parsed TOML and build Settings."""
     lines = _key_lines(path)
+
+    def line(*keys: str) -> int:
+        # The first of these dotted keys the file spells out; else the start of the file.
+        return next((lines[key] for key in keys if key in lines), 1)
+
     settings = Settings(data_dir=data_dir)
     for key, value in raw.items():
-        where = f"{path}:{lines.get(key, 1)}: {key}"
+        where = f"{path}:{line(key)}: {key}"
         if key == "data_dir":
             _expect(value, str, where)
         elif key == "sources":
-            settings.sources = _sources_from(value, where)
+            settings.sources = _sources_from(value, path, line)
         elif key in ("net", "cache"):
             section = getattr(settings, key)
             _expect(value, dict, where)
             for sub_key, sub_value in value.items():
-                _set_field(section, sub_key, sub_value, f"{path}:{lines.get(sub_key, 1)}: {key}")
+                sub_where = f"{path}:{line(f'{key}.{sub_key}', key)}: {key}"
+                _set_field(section, sub_key, sub_value, sub_where)
         elif key == "keys":
             _expect(value, dict, where)
             for action, keys in value.items():
                 _expect(keys, str, f"{where}.{action}")
             settings.keys = dict(value)
         else:
-            _set_field(settings, key, value, f"{path}:{lines.get(key, 1)}")
+            _set_field(settings, key, value, f"{path}:{line(key)}")
+            if key == "display_timezone" and value:
+                _check_zone(value, f"{path}:{line(key)}: {key}", display=True)
     return settings
 
 
 _SKIPPED_FIELDS = {"data_dir", "config_file", "sources", "net", "cache", "keys"}
+# Limits that make no sense at 0: no request could start (per_host, total) or succeed.
+_POSITIVE = {"connect_timeout", "read_timeout", "deadline", "max_bytes", "per_host", "total"}
 
 
 def _set_field(target: Any, key: str, value: Any, where: str) -> None:
@@ -187,16 +223,23 @@ def _set_field(target: Any, key: str, value: Any, where: str) -> None:
     if not expected or not isinstance(value, expected):
         name = type(current).__name__
         raise ConfigError(f"{where}: {key} must be {_article(name)}, not {type(value).__name__}")
-    if isinstance(current, (int, float)) and not isinstance(current, bool) and value < 0:
-        raise ConfigError(f"{where}: {key} must not be negative")
+    if isinstance(current, (int, float)) and not isinstance(current, bool):
+        if not math.isfinite(value):  # TOML allows inf and nan
+            raise ConfigError(f"{where}: {key} must be a finite number, not {value}")
+        if key in _POSITIVE and value <= 0:
+            raise ConfigError(f"{where}: {key} must be more than 0")
+        if value < 0:
+            raise ConfigError(f"{where}: {key} must not be negative")
     setattr(target, key, float(value) if isinstance(current, float) else value)
 
 
-def _sources_from(value: Any, where: str) -> list[SourceSettings]:
+def _sources_from(value: Any, path: Path, line: Any) -> list[SourceSettings]:
+    where = f"{path}:{line('sources')}: sources"
     _expect(value, list, where)
     sources = []
     for index, item in enumerate(value):
-        item_where = f"{where}[{index}]"
+        item_key = f"sources[{index}]"
+        item_where = f"{path}:{line(item_key, 'sources')}: {item_key}"
         if isinstance(item, str):
             item = {"url": item}
         _expect(item, dict, item_where)
@@ -204,11 +247,35 @@ def _sources_from(value: Any, where: str) -> list[SourceSettings]:
             raise ConfigError(f"{item_where}: a source needs a url")
         source = SourceSettings(url="")
         for sub_key, sub_value in item.items():
-            _set_field(source, sub_key, sub_value, item_where)
+            sub_where = f"{path}:{line(f'{item_key}.{sub_key}', item_key, 'sources')}: {item_key}"
+            _set_field(source, sub_key, sub_value, sub_where)
+            if sub_key == "timezone":
+                _check_zone(sub_value, f"{sub_where}.timezone")
         if not source.url.startswith(("http://", "https://")):
             raise ConfigError(f"{item_where}: url must start with http:// or https://")
         sources.append(source)
     return sources
+
+
+def _check_zone(name: str, where: str, *, display: bool = False) -> None:
+    """Refuse a time zone the app would fail on later, naming where it was set."""
+    if display:  # shown with zoneinfo directly, as the CLI and the TUI do
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+            return
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    else:  # read by the parsers and the extractor, which also know a few aliases
+        from newsterm.dates import zone
+
+        try:
+            zone(name)
+            return
+        except ValueError:
+            pass
+    raise ConfigError(f"{where}: unknown time zone {name!r}")
 
 
 def _expect(value: Any, kind: type, where: str) -> None:
@@ -223,19 +290,48 @@ def _article(type_name: str) -> str:
     ]
 
 
+_TABLE = re.compile(r"^\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
 def _key_lines(path: Path) -> dict[str, int]:
-    """Line numbers of `key =` and `[table]` in the file, so errors can point at them."""
+    """Line numbers of keys by dotted name, so errors point at them.
+
+    `[net]` then `deadline = 5` gives "net" and "net.deadline"; each `[[sources]]` is
+    numbered, so its keys are "sources[1].url" and so on. Best effort: a multi-line string
+    that looks like a key is taken for one (the first line found wins).
+    """
     lines: dict[str, int] = {}
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return lines
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            name = stripped.strip("[] ").split(".")[0]
-        else:
-            name = stripped.split("=", 1)[0].strip().strip('"')
-        if name and name not in lines:
-            lines[name] = number
+    table = ""
+    arrays: dict[str, int] = {}
+    for number, content in enumerate(text.splitlines(), start=1):
+        stripped = content.strip()
+        header = _TABLE.match(stripped)
+        if header:
+            name = ".".join(_unquote(part) for part in header.group(1).split("."))
+            if stripped.startswith("[["):
+                arrays[name] = arrays.get(name, -1) + 1
+                lines.setdefault(name, number)
+                name = f"{name}[{arrays[name]}]"
+            table = name
+            lines.setdefault(name, number)
+            continue
+        key = _line_key(stripped)
+        if key:
+            lines.setdefault(f"{table}.{key}" if table else key, number)
     return lines
+
+
+def _line_key(line: str) -> str:
+    """The dotted key a `key = value` line sets ("" for anything else)."""
+    stripped = line.strip()
+    if not stripped or stripped.startswith(("#", "[")) or "=" not in stripped:
+        return ""
+    return ".".join(_unquote(part) for part in stripped.split("=", 1)[0].split("."))
+
+
+def _unquote(part: str) -> str:
+    return part.strip().strip("\"'")

@@ -9,7 +9,7 @@ import lxml.etree
 import lxml.html
 
 from newsterm.charset import decode_body
-from newsterm.sanitize import clean_text
+from newsterm.sanitize import clean_markup
 
 # Bytes beyond this are not even decoded: no real article page comes near it, and decoding
 # and scanning a hostile 100 MB body would cost seconds before any cap could apply.
@@ -67,9 +67,10 @@ def page_text(html: bytes | str, content_type: str | None) -> str:
         html = decode_body(html[:MAX_INPUT_BYTES], content_type)
     elif len(html) > MAX_INPUT_BYTES:
         html = html[:MAX_INPUT_BYTES]
-    # NUL and other control characters make lxml refuse a string outright; no page text
-    # needs them, and clean_text is the project's one definition of what is unsafe.
-    return clean_text(html)
+    # NUL and other control characters make lxml refuse a string outright, and written as
+    # references (&#27;) they would be decoded into the tree, where they stop every later
+    # edit of it ("All strings must be XML compatible"). No page text needs them.
+    return clean_markup(html)
 
 
 def strip_raw_text_elements(text: str) -> str:

@@ -40,8 +40,11 @@ _LISTING_LINKED_HEADINGS = 3
 _LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
 
 
-class ExtractionError(Exception):
-    """The extractor could not work on its input; the message is one line for the user."""
+class ExtractionError(ValueError):
+    """The extractor could not work on its input; the message is one line for the user.
+
+    A ValueError, so that callers which report bad input in one line (the CLI) report this too.
+    """
 
 
 def extract_article(

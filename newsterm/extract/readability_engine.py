@@ -35,7 +35,8 @@ class _PreparedDocument(Document):
     - `transform_misused_divs_into_paragraphs` gives the same result as the original,
       which serialises every div's subtree to search it with a regex — quadratic in the
       nesting depth, seconds on a deep page — by computing "has a block descendant" once;
-    - `get_link_density` measures each link's text once, not once per enclosing candidate;
+    - `get_link_density` measures each link's text once, not once per enclosing candidate,
+      and cleans each distinct text once;
     - `get_clean_html` keeps the result element so we need not parse its markup again.
     """
 
@@ -58,9 +59,17 @@ class _PreparedDocument(Document):
                 length = lengths[link] = text_length(link)
             link_length += length
         text = elem.text_content()
-        # clean() runs three regexes over the text; on a huge element, whitespace runs do
-        # not move the ratio, and skipping them keeps a hostile page's scoring linear.
-        total = len(text) if len(text) > _EXACT_LENGTH_LIMIT else len(clean(text))
+        # clean() runs three regexes over the text. Merging article segments asks again for
+        # the same nested candidates, ancestors times candidates: on a 40 KB page of
+        # unclosed divs that was 4 s of regexes over the same texts. The length depends on
+        # the text alone, so it is kept by the text's length and hash. On a huge element,
+        # whitespace runs do not move the ratio, and skipping clean() keeps scoring linear.
+        cleaned: dict[tuple[int, int], int] = self.__dict__.setdefault("_text_lengths", {})
+        key = (len(text), hash(text))
+        total = cleaned.get(key)
+        if total is None:
+            total = len(text) if len(text) > _EXACT_LENGTH_LIMIT else len(clean(text))
+            cleaned[key] = total
         return float(link_length) / max(total, 1)
 
     def get_clean_html(self) -> str:

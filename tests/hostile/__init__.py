@@ -1,0 +1,1 @@
+"""The hostile-input campaign: nothing gets in, nothing is lost (see CAMPAIGN.md)."""
