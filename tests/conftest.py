@@ -5,7 +5,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import stat
+import sys
+import webbrowser
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +79,22 @@ def site_server() -> Iterator[LoopbackServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def recording_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A BROWSER command that records its argv as JSON, one line per run."""
+    record = tmp_path / "argv.jsonl"
+    script = tmp_path / "record-browser"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import json, sys\n"
+        f"open({str(record)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("BROWSER", f"{script} %s")
+    # webbrowser reads BROWSER once, on first use: make it read ours.
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+    monkeypatch.setattr(webbrowser, "_os_preferred_browser", None, raising=False)
+    return record

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import stat
-import sys
-import webbrowser
 from datetime import datetime
 
 import pytest
@@ -128,25 +125,6 @@ async def test_quitting_waits_for_a_save_under_way(tmp_path):
 
 
 # -- o: open in the browser ---------------------------------------------------------------
-
-
-@pytest.fixture
-def recording_browser(tmp_path, monkeypatch):
-    """A BROWSER command that records its arguments, one file per run."""
-    record = tmp_path / "argv.txt"
-    script = tmp_path / "record-browser"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import json, sys\n"
-        f"open({str(record)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("BROWSER", f"{script} %s")
-    # webbrowser reads BROWSER once, on first use: make it read ours.
-    monkeypatch.setattr(webbrowser, "_tryorder", None)
-    monkeypatch.setattr(webbrowser, "_browsers", {})
-    monkeypatch.setattr(webbrowser, "_os_preferred_browser", None, raising=False)
-    return record
 
 
 async def test_o_hands_the_url_to_the_browser_as_one_argument(tmp_path, recording_browser):

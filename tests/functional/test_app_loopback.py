@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import json
-import stat
-import sys
-import webbrowser
-
-import pytest
 
 from newsterm.store import FetchState
 from newsterm.ui.app import make_app
@@ -41,23 +36,6 @@ async def settle(app, pilot) -> None:
 
 def notifications(app) -> list[str]:
     return [notification.message for notification in app._notifications]
-
-
-@pytest.fixture
-def recording_browser(tmp_path, monkeypatch):
-    """A BROWSER command that records its arguments as JSON, one line per run."""
-    record = tmp_path / "argv.jsonl"
-    script = tmp_path / "record-browser"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import json, sys\n"
-        f"open({str(record)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("BROWSER", f"{script} %s")
-    monkeypatch.setattr(webbrowser, "_tryorder", None)
-    monkeypatch.setattr(webbrowser, "_browsers", {})
-    return record
 
 
 async def test_every_key_against_the_site(tmp_path, site_server, recording_browser):

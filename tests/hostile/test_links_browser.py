@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import stat
-import sys
-import webbrowser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,25 +20,6 @@ PAGE = (
     "<p>This page came from the web server, not from a file on this machine, and it has enough"
     " words in it for the extractor to keep it as the article body.</p></article></body></html>"
 )
-
-
-@pytest.fixture
-def recording_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A BROWSER command that records its argv as JSON, one line per run."""
-    record = tmp_path / "argv.jsonl"
-    script = tmp_path / "record-browser"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import json, sys\n"
-        f"open({str(record)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("BROWSER", f"{script} %s")
-    # webbrowser reads BROWSER once, on first use: make it read ours.
-    monkeypatch.setattr(webbrowser, "_tryorder", None)
-    monkeypatch.setattr(webbrowser, "_browsers", {})
-    monkeypatch.setattr(webbrowser, "_os_preferred_browser", None, raising=False)
-    return record
 
 
 def hostile_links(server: LoopbackServer, markers: Path) -> list[tuple[str, str]]:
