@@ -196,12 +196,6 @@ def test_clean_markup_drops_references_to_unsafe_characters_only():
     assert clean_markup("a&#&#27;x1b;b&#27;") == "a&#\ufffdx1b;b\ufffd"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sources: feeds.html_to_text parses an HTML summary holding &#27; after a block"
-    " element, then `element.tail = ...` raises ValueError and the whole feed is unreadable;"
-    " parse sanitize.clean_markup(fragment) instead of fragment",
-)
 def test_an_escape_reference_in_one_html_summary_costs_no_feed(tmp_path, loopback):
     items = "".join(
         f"<item><title>Story {n}</title><link>https://example.org/{n}</link>"
