@@ -78,3 +78,8 @@ def for_terminal(text: str) -> str:
     off and pushes the pane border; this keeps the two counts equal.
     """
     return _WIDTH_AMBIGUOUS.sub("", clean_text(text))
+
+
+def screen_line(text: str) -> str:
+    """One line of web text for drawing in fixed cells: one_line after for_terminal."""
+    return one_line(for_terminal(text))

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from newsterm.sanitize import one_line
+from newsterm.sanitize import screen_line
 from newsterm.ui.newsterm_theme import NEWSTERM_THEME
 from newsterm.ui.screens.main_screen import MainScreen
 from newsterm.ui.time_format import display_zone
@@ -89,7 +89,7 @@ class NewstermApp(App[int]):
         """Say once if the configured theme did not exist."""
         if self.settings.theme not in self.available_themes:
             self.notify(
-                f"Unknown theme {one_line(self.settings.theme)!r}: using newsterm.", markup=False
+                f"Unknown theme {screen_line(self.settings.theme)!r}: using newsterm.", markup=False
             )
 
     async def on_unmount(self) -> None:
@@ -189,7 +189,7 @@ def run_app(settings: Settings, source_urls: list[str] | None) -> int:
     try:
         app = make_app(settings, source_urls)
     except (StoreError, ValueError, OSError) as error:
-        print(f"newsterm: {one_line(str(error))}", file=sys.stderr)
+        print(f"newsterm: {screen_line(str(error))}", file=sys.stderr)
         return 1
     result = app.run()
     if isinstance(result, int):

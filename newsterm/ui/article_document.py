@@ -13,7 +13,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from newsterm.sanitize import clean_text, one_line
+from newsterm.sanitize import for_terminal, screen_line
 from newsterm.ui.time_format import date_time_text
 
 if TYPE_CHECKING:
@@ -72,12 +72,12 @@ def inline_text(source: str, styles: Mapping[str, Style], style: Style | None = 
         elif kind == "code_text":
             text.append(match.group("code_text"), styles.get("code"))
         elif kind == "src":
-            alt = one_line(match.group("alt")) or "image"
+            alt = screen_line(match.group("alt")) or "image"
             text.append(f"[image: {alt}]", styles.get("muted"))
         elif kind == "href":
             _append_link(text, match.group("text"), match.group("href"), styles)
         elif kind == "auto":
-            text.append(one_line(match.group("auto")), styles.get("url"))
+            text.append(screen_line(match.group("auto")), styles.get("url"))
         elif kind in ("strong", "strong2"):
             text.append_text(inline_text(match.group(kind), styles, Style(bold=True)))
         elif kind in ("em", "em2"):
@@ -88,7 +88,7 @@ def inline_text(source: str, styles: Mapping[str, Style], style: Style | None = 
 
 
 def _append_link(text: Text, label: str, href: str, styles: Mapping[str, Style]) -> None:
-    url = one_line(href.strip("<>"))
+    url = screen_line(href.strip("<>"))
     shown = inline_text(label, styles)
     if not shown.plain.strip() or shown.plain.strip() == url:
         text.append(url, styles.get("url"))
@@ -102,7 +102,7 @@ def _append_link(text: Text, label: str, href: str, styles: Mapping[str, Style])
 
 def markdown_blocks(markdown: str, styles: Mapping[str, Style]) -> list[DocumentBlock]:
     """Block-level Markdown (headings, paragraphs, lists, quotes, code, rules) as blocks."""
-    lines = clean_text(markdown).split("\n")
+    lines = for_terminal(markdown).split("\n")
     blocks: list[DocumentBlock] = []
     paragraph: list[str] = []
 
@@ -215,35 +215,35 @@ def article_blocks(
     notes: tuple[str, ...] = (),
 ) -> list[DocumentBlock]:
     """The whole reader document: title, a date/byline/host line, reading time, lead, body."""
-    blocks = [DocumentBlock("title", Text(one_line(article.title) or "(untitled)"))]
+    blocks = [DocumentBlock("title", Text(screen_line(article.title) or "(untitled)"))]
     meta = []
     if article.published:
         meta.append(date_time_text(article.published, zone))
     if article.byline:
-        meta.append(one_line(article.byline))
+        meta.append(screen_line(article.byline))
     host = urlsplit(article.url).hostname
     if host:
-        meta.append(one_line(host))
+        meta.append(screen_line(host))
     minutes = max(1, round(article.word_count / WORDS_PER_MINUTE))
     meta.append(f"{minutes} min read")
     blocks.append(DocumentBlock("meta", Text(" · ".join(meta))))
     for note in notes:
-        blocks.append(DocumentBlock("note", Text(one_line(note))))
+        blocks.append(DocumentBlock("note", Text(screen_line(note))))
     body = markdown_blocks(article.markdown, styles) if article.markdown.strip() else []
     if not body:
         body = [
-            DocumentBlock("paragraph", Text(one_line(part)))
-            for part in clean_text(article.text).split("\n\n")
+            DocumentBlock("paragraph", Text(screen_line(part)))
+            for part in for_terminal(article.text).split("\n\n")
             if part.strip()
         ]
-    lead = one_line(article.lead or "")
-    if lead and not (body and one_line(body[0].text.plain).startswith(lead)):
+    lead = screen_line(article.lead or "")
+    if lead and not (body and screen_line(body[0].text.plain).startswith(lead)):
         blocks.append(DocumentBlock("lead", Text(lead)))
     blocks.extend(body)
     if not body and not lead:
         blocks.append(DocumentBlock("note", Text("This article has no text.")))
     if article.tags:
-        tags = ", ".join(one_line(tag) for tag in article.tags)
+        tags = ", ".join(screen_line(tag) for tag in article.tags)
         blocks.append(DocumentBlock("tags", Text(f"Tags: {tags}")))
     return blocks
 

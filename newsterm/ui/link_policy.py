@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from newsterm.sanitize import for_terminal
+
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 
@@ -20,4 +22,8 @@ def is_browsable(url: str) -> bool:
         parts = urlsplit(url)
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    # The reader draws hosts through for_terminal(); one it would change (an emoji
+    # sequence) could open somewhere other than the host the reader shows.
+    return for_terminal(parts.hostname) == parts.hostname

@@ -144,6 +144,8 @@ async def test_o_hands_the_url_to_the_browser_as_one_argument(tmp_path, recordin
         "data:text/html,<script>alert(1)</script>",
         "https://example.org/a b; rm -rf ~",
         "http:///no-host",
+        # Drawn without the joiner and the selector, so not the host the reader shows.
+        "https://bank\u200d\ufe0f.example/login",
     ],
 )
 async def test_o_refuses_links_that_are_not_plain_http(tmp_path, recording_browser, url):

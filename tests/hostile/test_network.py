@@ -179,11 +179,6 @@ async def test_per_source_status_backoff_and_old_items_kept(tmp_path, loopback):
     await _two_sources_throttled(tmp_path, loopback, steps)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui: a refresh that skips sources waiting out a Retry-After shows only"
-    " 'online · updated …'; MainScreen.on_sources_refreshed reports only state 'failed'",
-)
 async def test_sources_waiting_to_retry_stay_visible_in_the_status_line(tmp_path, loopback):
     async def steps(app, pilot):
         await pilot.press("r")

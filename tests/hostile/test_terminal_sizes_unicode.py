@@ -78,11 +78,6 @@ async def test_unicode_headlines_fit_their_rows_as_rich_measures(tmp_path, loopb
         assert cell_len(line) == breaking.outer_size.width
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui: rows are measured by Rich's grapheme clusters but drawn code point by code"
-    " point; the ticker and breaking line should draw sanitize.for_terminal(title)",
-)
 async def test_unicode_headlines_fit_their_rows_in_a_wcwidth_terminal(tmp_path, loopback):
     app = unicode_app(tmp_path, loopback)
     async with app.run_test(size=(100, 30)) as pilot:

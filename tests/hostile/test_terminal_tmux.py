@@ -175,11 +175,6 @@ def test_tiny_huge_and_resized_terminals_keep_running(session):
     assert session.exit_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui: emoji sequences measured by Rich (grapheme clusters) but drawn by the terminal"
-    " code point by code point; apply sanitize.for_terminal() to drawn text (see CAMPAIGN.md)",
-)
 def test_rows_with_emoji_keep_the_pane_border_in_place(session):
     # Every ticker row's right border is where the plain rows have it.
     rows = session.screens["after-storm"].splitlines()

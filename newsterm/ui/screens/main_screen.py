@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from newsterm.library import ArticleResult, SourceStatus, StoreError
 from newsterm.models import Source
-from newsterm.sanitize import one_line
+from newsterm.sanitize import screen_line
 from newsterm.ui.footer_key import FooterKey
 from newsterm.ui.link_policy import is_browsable
 from newsterm.ui.messages.article_loaded import ArticleLoaded
@@ -210,10 +210,13 @@ class MainScreen(Screen[None]):
                 elif status.state == "ok":
                     self.next_pages.pop(status.source.url, None)
         failures = [s for s in statuses if s.state == "failed"]
-        if failures and not error:
-            error = "; ".join(f"{s.source.display_name}: {s.message}" for s in failures)
-        self.last_error = one_line(error) if error else None
-        if self.last_error:
+        # A source still waiting out a Retry-After was not asked this time; it stays named
+        # in the status line until it answers, but only new failures pop up a notice.
+        waiting = [s for s in statuses if s.state == "deferred"]
+        if (failures or waiting) and not error:
+            error = "; ".join(f"{s.source.display_name}: {s.message}" for s in failures + waiting)
+        self.last_error = screen_line(error) if error else None
+        if self.last_error and (failures or message.error):
             self.notify(self.last_error, title="Refresh", severity="error", timeout=8, markup=False)
         self.new_count = sum(status.new for status in statuses if status.ok)
         try:
@@ -232,7 +235,7 @@ class MainScreen(Screen[None]):
 
     def open_url(self, url: str, title: str = "") -> None:
         """Show the article at `url` in the reader (loaded in a worker) and mark it read."""
-        self.reader.show_loading(url, one_line(title))
+        self.reader.show_loading(url, screen_line(title))
         self.ticker.select(url)
         try:
             self.app.library.mark_read(url)
@@ -257,9 +260,11 @@ class MainScreen(Screen[None]):
             return
         self.reader.show_result(result)
         if result.error:
-            self.notify(one_line(result.error), title="Article", severity="error", markup=False)
+            self.notify(screen_line(result.error), title="Article", severity="error", markup=False)
         elif result.notice:
-            self.notify(one_line(result.notice), title="Article", severity="warning", markup=False)
+            self.notify(
+                screen_line(result.notice), title="Article", severity="warning", markup=False
+            )
 
     # -- the actions on the current article ------------------------------------------------
 
@@ -312,7 +317,7 @@ class MainScreen(Screen[None]):
     def on_saved_state_changed(self, message: SavedStateChanged) -> None:
         """Say what happened and update the marks in both panes."""
         if message.error:
-            self.notify(one_line(message.error), title="Save", severity="error", markup=False)
+            self.notify(screen_line(message.error), title="Save", severity="error", markup=False)
             return
         self.ticker.set_flags(message.url, saved=message.saved)
         self.reader.set_saved(message.url, message.saved)
@@ -327,7 +332,7 @@ class MainScreen(Screen[None]):
         url = target[0]
         if not is_browsable(url):
             self.notify(
-                f"Not opening {one_line(url)[:80]!r}: only http(s) links go to the browser.",
+                f"Not opening {screen_line(url)[:80]!r}: only http(s) links go to the browser.",
                 severity="error",
                 markup=False,
             )
@@ -477,7 +482,7 @@ class MainScreen(Screen[None]):
                 failures.append(f"{status.source.display_name}: {status.message}")
         if failures:
             self.notify(
-                one_line("; ".join(failures)), title="More news", severity="error", markup=False
+                screen_line("; ".join(failures)), title="More news", severity="error", markup=False
             )
         try:
             self.ticker.reload()
@@ -498,7 +503,7 @@ class MainScreen(Screen[None]):
 
     def _update_status(self) -> None:
         library = self.app.library
-        names = [one_line(source.display_name) for source in library.sources()]
+        names = [screen_line(source.display_name) for source in library.sources()]
         if len(names) > 3:
             names = [f"{len(names)} sources"]
         parts: list[tuple[str, str]] = [(", ".join(names) or "no sources", "source")]

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newsterm.sanitize import clean_text, one_line
+from newsterm.sanitize import for_terminal, screen_line
 from newsterm.ui.time_format import epoch_text
 
 if TYPE_CHECKING:
@@ -43,13 +43,13 @@ class RevisionsScreen(ModalScreen[None]):
                 f"Version {number} — replaced {epoch_text(revision.replaced_at, self.zone)}"
             )
             heading.stylize("bold")
-            change = Text(one_line(revision.change) or "changed", style="italic")
-            title = Text(one_line(revision.title), style="bold")
-            body = Text(clean_text(revision.text).strip())
+            change = Text(screen_line(revision.change) or "changed", style="italic")
+            title = Text(screen_line(revision.title), style="bold")
+            body = Text(for_terminal(revision.text).strip())
             sections.extend([heading, change, Text(""), title, body, Text("")])
         with VerticalScroll(id="revisions-box") as box:
             # A str title would be read as markup; the article's title is web text.
-            box.border_title = Text(f"Earlier versions: {one_line(self.article_title)}")
+            box.border_title = Text(f"Earlier versions: {screen_line(self.article_title)}")
             box.border_subtitle = "escape closes"
             yield Static(Group(*sections), id="revisions-text")
 

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsterm.sanitize import one_line
+from newsterm.sanitize import screen_line
 from newsterm.ui.time_format import epoch_text
 
 if TYPE_CHECKING:
@@ -47,11 +47,11 @@ class SavedScreen(ModalScreen[str | None]):
 
     def _option(self, item: StoredArticle) -> Option:
         article = item.article
-        prompt = Text(one_line(article.title) or article.url, style="bold")
+        prompt = Text(screen_line(article.title) or article.url, style="bold")
         details = [f"saved {epoch_text(item.saved_at, self.zone)}"] if item.saved_at else []
         host = urlsplit(article.url).hostname
         if host:
-            details.append(one_line(host))
+            details.append(screen_line(host))
         prompt.append("\n")
         prompt.append(" · ".join(details), "dim")
         return Option(prompt)

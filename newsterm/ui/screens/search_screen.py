@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsterm.library import MATCH_END, MATCH_START
-from newsterm.sanitize import clean_text, one_line
+from newsterm.sanitize import for_terminal, screen_line
 from newsterm.ui.time_format import date_time_text
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def snippet_text(snippet: str) -> Text:
             bold = False
         else:
             # Folded but not stripped: the spaces around a matched word are part of the text.
-            text.append(_SPACES.sub(" ", clean_text(part)), "bold reverse" if bold else None)
+            text.append(_SPACES.sub(" ", for_terminal(part)), "bold reverse" if bold else None)
     text.rstrip()
     return text
 
@@ -103,10 +103,10 @@ class SearchScreen(ModalScreen[str | None]):
     def _option(self, hit: SearchHit) -> Option:
         prompt = Text()
         if hit.cached:
-            prompt.append(one_line(hit.title) or hit.url, "bold")
+            prompt.append(screen_line(hit.title) or hit.url, "bold")
         else:
             # A headline hit's snippet is its title with the matched words marked.
-            title = snippet_text(hit.snippet) if hit.snippet else Text(one_line(hit.title))
+            title = snippet_text(hit.snippet) if hit.snippet else Text(screen_line(hit.title))
             title.stylize("bold")
             prompt.append_text(title)
             prompt.append("  (headline only)", "dim")

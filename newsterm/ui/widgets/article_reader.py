@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from newsterm.sanitize import one_line
+from newsterm.sanitize import screen_line
 from newsterm.ui.component_style import component_style
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ class ArticleReader(VerticalScroll, can_focus=True):
     def _message_text(self, styles: dict[str, Style]) -> Text:
         """A title and a line (and a hint after an error), in place of an article."""
         title, message, kind = self._message
-        parts = [(one_line(title), styles["title"]), (one_line(message), styles.get(kind))]
+        parts = [(screen_line(title), styles["title"]), (screen_line(message), styles.get(kind))]
         if kind == "error":
             hint = "Press enter on the headline to try again, or o to open it in a browser."
             parts.append((hint, styles["muted"]))

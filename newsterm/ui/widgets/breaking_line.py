@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
-from newsterm.sanitize import one_line
+from newsterm.sanitize import screen_line
 from newsterm.ui.component_style import component_style
 
 CELLS_PER_SECOND = 8
@@ -54,7 +54,7 @@ class BreakingLine(Widget):
 
     def set_headlines(self, headlines: list[tuple[str, str]]) -> None:
         """The (time, title) pairs to scroll, newest first."""
-        items = [f"{clock}  {one_line(title)}".strip() for clock, title in headlines]
+        items = [f"{clock}  {screen_line(title)}".strip() for clock, title in headlines]
         self._loop = SEPARATOR.join(items) + SEPARATOR if items else ""
         self.refresh()
 

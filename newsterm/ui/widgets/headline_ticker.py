@@ -18,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from newsterm.sanitize import one_line
+from newsterm.sanitize import screen_line
 from newsterm.ui.component_style import component_style
 from newsterm.ui.messages.headline_chosen import HeadlineChosen
 from newsterm.ui.messages.ticker_end_reached import TickerEndReached
@@ -626,7 +626,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
         text.append(entry.clock or "     ", time_style)
         text.append("  ")
         if entry.label:
-            label = one_line(entry.label).upper()
+            label = screen_line(entry.label).upper()
             if cell_len(label) > LABEL_CELLS:
                 chip = Text(label)
                 chip.truncate(LABEL_CELLS, overflow="ellipsis")
@@ -636,7 +636,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
                 text.append(" ")
         if self.show_source:
             source_style = component("headline-ticker--source")
-            text.append(one_line(entry.source_name), source_style)
+            text.append(screen_line(entry.source_name), source_style)
             text.append(" · ", source_style)
         if is_cursor:
             title_style = None if entry.read else Style(bold=True)
@@ -644,5 +644,5 @@ class HeadlineTicker(ScrollView, can_focus=True):
             title_style = component(
                 "headline-ticker--read" if entry.read else "headline-ticker--unread"
             )
-        text.append(one_line(entry.title), title_style)
+        text.append(screen_line(entry.title), title_style)
         return text

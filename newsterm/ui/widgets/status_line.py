@@ -6,7 +6,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from newsterm.sanitize import one_line
+from newsterm.sanitize import screen_line
 from newsterm.ui.component_style import component_style
 
 PART_KINDS = ("source", "online", "offline", "new", "busy", "error")
@@ -57,7 +57,7 @@ class StatusLine(Static):
 
     def show_parts(self, parts: list[tuple[str, str]]) -> None:
         """Show (text, kind) parts joined by dots; kind is one of PART_KINDS or ""."""
-        self.parts = [(one_line(text), kind) for text, kind in parts if text]
+        self.parts = [(screen_line(text), kind) for text, kind in parts if text]
         self._draw()
 
     def notify_style_update(self) -> None:

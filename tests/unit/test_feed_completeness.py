@@ -1,0 +1,97 @@
+"""Feeds cut short are refused; feeds that are not well-formed are cut before feedparser plods."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsterm.sources import parse
+from newsterm.sources.feed_safety import (
+    CUT_SHORT,
+    MAX_FEED_ITEMS,
+    MAX_LOOSE_TAGS,
+    FeedRefused,
+    defuse_feed,
+)
+
+FEED_TYPE = "application/rss+xml"
+_TAG = re.compile(rb"<[/A-Za-z_]")
+
+
+def _items(count: int, extra: str = "") -> str:
+    # Six elements (twelve tags) an item, as ordinary feeds have.
+    return "".join(
+        f"<item><title>Story {n}{extra}</title><link>https://example.org/{n}</link>"
+        f"<guid>https://example.org/{n}</guid><category>World</category>"
+        f"<pubDate>Fri, 16 May 2025 19:58:00 +0300</pubDate></item>"
+        for n in range(count)
+    )
+
+
+def _rss(items: str, *, close: bool = True) -> bytes:
+    head = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}'
+    return (head + ("</channel></rss>" if close else "")).encode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _rss(_items(3), close=False),
+        _rss(_items(3))[:-8],  # "</channel>" still there, "</rss>" not
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>A</title>'
+        b'<link href="https://example.org/a"/></entry>',
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><item>'
+        b"<title>A</title><link>https://example.org/a</link></item></rdf:RDF",
+    ],
+    ids=["rss-unclosed", "rss-end-tag-cut", "atom-unclosed", "rdf-end-tag-cut"],
+)
+def test_a_feed_whose_root_is_never_closed_is_cut_short(body):
+    with pytest.raises(FeedRefused, match=CUT_SHORT):
+        defuse_feed(body, FEED_TYPE)
+    listing = parse(body, "https://example.org/rss", FEED_TYPE)
+    assert listing.headlines == [] and listing.reason == CUT_SHORT
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "",
+        "\n<!-- generated in 0.2 s -->\n",
+        "<br />\n<b>Warning</b>: something in <b>feed.php</b> on line <b>12</b><br />",
+        "\x00\x00",
+    ],
+    ids=["nothing", "comment", "php-warning", "nul-bytes"],
+)
+def test_whatever_follows_the_closed_root_does_not_make_it_cut_short(tail):
+    body = _rss(_items(3)) + tail.encode()
+    listing = parse(body, "https://example.org/rss", FEED_TYPE)
+    assert [h.title for h in listing.headlines] == ["Story 0", "Story 1", "Story 2"]
+
+
+def test_a_well_formed_feed_is_not_cut_however_many_tags_it_has():
+    body = _rss(_items(MAX_FEED_ITEMS))
+    assert len(_TAG.findall(body)) > MAX_LOOSE_TAGS  # 12 tags an item: 24,000
+    safe = defuse_feed(body, FEED_TYPE)
+    assert safe.count(b"</item>") == MAX_FEED_ITEMS
+    assert len(parse(body, "https://example.org/rss", FEED_TYPE).headlines) == MAX_FEED_ITEMS
+
+
+def test_a_feed_that_is_not_well_formed_is_cut_at_its_last_item_within_the_tag_limit():
+    # "&nbsp;" is not an XML entity: expat refuses the feed, feedparser's loose parser reads it.
+    body = _rss(_items(MAX_FEED_ITEMS, extra=" &nbsp;"))
+    safe = defuse_feed(body, FEED_TYPE)
+    assert len(_TAG.findall(safe)) <= MAX_LOOSE_TAGS + 2  # the re-closed channel and root
+    kept = safe.count(b"</item>")
+    assert MAX_LOOSE_TAGS // 12 - 1 <= kept < MAX_FEED_ITEMS
+    assert safe.rstrip().endswith(b"</item>\n</channel></rss>")
+    listing = parse(body, "https://example.org/rss", FEED_TYPE)
+    assert [h.url for h in listing.headlines] == [f"https://example.org/{n}" for n in range(kept)]
+
+
+def test_stray_tags_before_any_item_leave_the_head_and_no_items():
+    body = _rss("<x>" * 100_000 + _items(1))
+    safe = defuse_feed(body, FEED_TYPE)
+    assert len(_TAG.findall(safe)) <= MAX_LOOSE_TAGS + 2
+    assert b"<item>" not in safe
+    assert parse(body, "https://example.org/rss", FEED_TYPE).reason == "the feed has no items"
