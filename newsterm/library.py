@@ -59,11 +59,24 @@ class SourceStatus:
     next_page: str | None = None
     unreachable: bool = False
     """True when the failure means no network (DNS, no route, refused), not a bad site."""
+    http_status: int | None = None
+    """The status the site answered with, when it answered."""
 
     @property
     def ok(self) -> bool:
         """Whether the source's headlines are as fresh as the site's (or unchanged)."""
         return self.state in ("ok", "not-modified")
+
+    @property
+    def gone(self) -> bool:
+        """Whether asking again will not help: the site answered, but with no such page
+        (4xx other than 408 and 429) or a page without headlines."""
+        status = self.http_status
+        return (
+            self.state == "failed"
+            and status is not None
+            and (200 <= status < 300 or (400 <= status < 500 and status not in (408, 429)))
+        )
 
 
 @dataclass(slots=True)
@@ -301,7 +314,13 @@ class Library:
             state.last_error = fetched.message
             state.next_try = now + fetched.retry_after if fetched.retry_after else None
             self._record_quietly(state)
-            return SourceStatus(source, "failed", fetched.message, unreachable=is_offline(fetched))
+            return SourceStatus(
+                source,
+                "failed",
+                fetched.message,
+                unreachable=is_offline(fetched),
+                http_status=fetched.status,
+            )
         state.last_status = fetched.status
         state.next_try = None
         if fetched.not_modified:
@@ -322,7 +341,7 @@ class Library:
         if not listing.headlines:
             state.last_error = listing.reason or "no headlines found"
             self._record_quietly(state)
-            return SourceStatus(source, "failed", state.last_error)
+            return SourceStatus(source, "failed", state.last_error, http_status=fetched.status)
         state.etag = fetched.etag
         state.last_modified = fetched.last_modified
         state.last_error = None

@@ -204,10 +204,33 @@ async def test_the_end_of_the_ticker_loads_more_news(tmp_path, site_server):
         assert ticker.more_text.startswith("More news")
         await pilot.press("G")  # the new end: page 3 is asked for
         await settle(app, pilot)
-        # Page 3 does not exist on the fixture site: said, and nothing breaks.
+        # Page 3 does not exist on the fixture site (404): said once, and not offered again.
         assert site_server.hits("/news?page=3") == page3 + 1
         assert any("More news" in (n.title or "") for n in app._notifications)
-        assert "More news" in screen_text(app)  # still offered after the last headline
+        assert ticker.more_text is None
+        assert "More news" not in screen_text(app)
+        assert len(ticker.entries) == 51
+        await pilot.press("G", "j")  # pushing past the end again asks nobody
+        await settle(app, pilot)
+        assert site_server.hits("/news?page=3") == page3 + 1
+        assert any("No older headlines" in n.message for n in app._notifications)
+
+
+async def test_a_next_page_that_fails_for_now_stays_offered(tmp_path, loopback):
+    loopback.route("/news", (SITE_ROOT / "news.html").read_bytes())
+    loopback.route("/news?page=2", b"busy", status=500)
+    app = site_app(tmp_path, loopback)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        ticker = app.screen.query_one(HeadlineTicker)
+        await pilot.press("G")
+        await settle(app, pilot)
+        assert loopback.hits("/news?page=2") >= 1
+        assert any("HTTP 500" in n.message for n in app._notifications)
+        assert ticker.more_text.startswith("More news")  # a server error may pass: ask again
+        loopback.route("/news?page=2", (SITE_ROOT / "news-page2.html").read_bytes())
+        await pilot.press("G", "j")
+        await settle(app, pilot)
         assert len(ticker.entries) == 51
 
 

@@ -480,6 +480,8 @@ class MainScreen(Screen[None]):
                     self.next_pages.pop(status.source.url, None)
             else:
                 failures.append(f"{status.source.display_name}: {status.message}")
+                if status.gone:  # a 404 or an empty page: the list ends here, not offered again
+                    self.next_pages.pop(status.source.url, None)
         if failures:
             self.notify(
                 screen_line("; ".join(failures)), title="More news", severity="error", markup=False
