@@ -21,6 +21,18 @@ class ConfigError(Exception):
     """A config file that cannot be used; the message is one line naming file, line and key."""
 
 
+BINDING_IDS = frozenset(
+    {
+        "bottom", "breaking", "close_help", "close_revisions", "close_saved", "close_search",
+        "copy_link", "down", "help", "next_day", "next_unread", "open", "open_browser",
+        "page_down", "page_up", "previous_day", "quit", "refresh", "revisions", "save",
+        "saved", "search", "switch_pane", "top", "up",
+    }
+)  # fmt: skip
+"""The TUI's binding ids a [keys] table may remap. Kept here because config must not import
+the TUI; a test checks it against the ids the app's bindings carry."""
+
+
 @dataclass(slots=True)
 class SourceSettings:
     """One source as written in the config file."""
@@ -196,13 +208,23 @@ def _settings_from_table(raw: dict[str, Any], path: Path, data_dir: Path) -> Set
         elif key == "keys":
             _expect(value, dict, where)
             for action, keys in value.items():
-                _expect(keys, str, f"{where}.{action}")
+                action_where = f"{path}:{line(f'keys.{action}', key)}: keys.{action}"
+                _check_key_binding(action, keys, action_where)
             settings.keys = dict(value)
         else:
             _set_field(settings, key, value, f"{path}:{line(key)}")
             if key == "display_timezone" and value:
                 _check_zone(value, f"{path}:{line(key)}: {key}", display=True)
     return settings
+
+
+def _check_key_binding(action: str, keys: Any, where: str) -> None:
+    if action not in BINDING_IDS:
+        raise ConfigError(f"{where}: unknown binding (one of: {', '.join(sorted(BINDING_IDS))})")
+    _expect(keys, str, where)
+    names = [name.strip() for name in keys.split(",")]
+    if not all(names) or any(" " in name for name in names):
+        raise ConfigError(f'{where}: write keys as comma-separated names, e.g. "s,ctrl+s"')
 
 
 _SKIPPED_FIELDS = {"data_dir", "config_file", "sources", "net", "cache", "keys"}

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import inspect
+import pkgutil
 import re
 from datetime import datetime
 
 import pytest
 from textual.command import CommandPalette
 
+import newsterm.ui
+from newsterm.config import BINDING_IDS
 from newsterm.library import Library
 from newsterm.models import Headline
 from newsterm.ui.app import make_app
@@ -394,6 +399,16 @@ async def test_themes_default_to_newsterm_and_built_ins_are_selectable(tmp_path)
     async with unknown.run_test(size=(120, 40)):
         assert unknown.theme == "newsterm"
         assert any("Unknown theme" in message for message in notifications(unknown))
+
+
+def test_the_config_knows_every_binding_id_the_app_has():
+    ids = set()
+    for module_info in pkgutil.walk_packages(newsterm.ui.__path__, "newsterm.ui."):
+        module = importlib.import_module(module_info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__:
+                ids |= {b.id for b in getattr(cls, "BINDINGS", []) if getattr(b, "id", None)}
+    assert ids == BINDING_IDS
 
 
 async def test_keymap_from_settings_remaps_binding_ids(tmp_path):

@@ -61,7 +61,10 @@ def test_config_file_from_environment(tmp_path):
         ('sources = "https://x"\n', ":1: sources: must be an array, not str"),
         ('[[sources]]\nname = "x"\n', ": sources[0]: a source needs a url"),
         ('[[sources]]\nurl = "file:///etc/passwd"\n', "url must start with http:// or https://"),
-        ("[keys]\nsave = 1\n", ":1: keys.save: must be a string, not int"),
+        ("[keys]\nsave = 1\n", ":2: keys.save: must be a string, not int"),
+        ('[keys]\nquit = "q"\nsavee = "s"\n', ":3: keys.savee: unknown binding (one of: bottom,"),
+        ('[keys]\nsave = "s,,x"\n', ":2: keys.save: write keys as comma-separated names"),
+        ('[keys]\nsave = ""\n', ":2: keys.save: write keys as comma-separated names"),
         ("refresh_minutes = [\n", "invalid TOML"),
     ],
 )
