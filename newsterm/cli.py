@@ -15,6 +15,7 @@ from typing import Any
 from newsterm import __version__
 from newsterm.config import ConfigError, Settings, load_settings
 from newsterm.sanitize import clean_text, one_line
+from newsterm.time_format import LOCAL_ZONE, clock_text, date_time_text, day_header
 
 # Failures listed one per line after `refresh --articles`; the rest are counted.
 _SHOWN_ERRORS = 10
@@ -51,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--tz",
         default=argparse.SUPPRESS,
         metavar="ZONE",
-        help="show times in this zone (default: the machine's local zone)",
+        help="show times in this zone: an IANA name, or 'local' for the machine's"
+        " (default: the sources' own zone, as the site shows it)",
     )
 
     parser = argparse.ArgumentParser(
@@ -146,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if getattr(args, "tz", None):
             settings.display_timezone = args.tz
-        _display_zone(settings)  # a bad --tz or config zone is reported before anything runs
+        _check_display_zone(settings)  # a bad --tz or config zone is said before anything runs
         if args.command is None:
             return _run_tui(settings, getattr(args, "source", None))
         handler = _COMMANDS[args.command]
@@ -222,7 +224,7 @@ async def _headlines(library: Any, args: argparse.Namespace) -> int:
         if library.offline:
             raise CommandError("no headlines cached yet (offline)")
         raise CommandError("no headlines: every source failed or listed nothing")
-    zone = _display_zone(library.settings)
+    zone = library.display_zone()
     several = len({row.source_id for row in rows}) > 1
     day: object = None
     for index, row in enumerate(rows):
@@ -231,9 +233,9 @@ async def _headlines(library: Any, args: argparse.Namespace) -> int:
         if index == 0 or row_day != day:
             if index:
                 _out("")
-            _out(_day_header(local) if local else "Undated")
+            _out(day_header(local.date()) if local else "Undated")
             day = row_day
-        clock = local.strftime("%H:%M") if local else "     "
+        clock = clock_text(local) if local else "     "
         label = f"{row.label.upper()}  " if row.label else ""
         source = f"[{row.source_name}] " if several else ""
         _out(f"{clock}  {label}{source}{row.title}")
@@ -297,9 +299,9 @@ async def _read(library: Any, args: argparse.Namespace) -> int:
 
         _print_json(article_to_json(article) | stored_info)
     elif args.markdown:
-        _out(article_markdown(article, _display_zone(library.settings)))
+        _out(article_markdown(article, library.display_zone()))
     else:
-        _out(article_plain(article, _display_zone(library.settings)))
+        _out(article_plain(article, library.display_zone()))
     return 0
 
 
@@ -348,7 +350,7 @@ async def _saved(library: Any, args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    zone = _display_zone(library.settings)
+    zone = library.display_zone()
     for stored in items:
         when = datetime.fromtimestamp(stored.saved_at, zone).strftime("%Y-%m-%d %H:%M")
         _out(f"{when}  {stored.article.title}\n                  {stored.article.url}")
@@ -530,7 +532,7 @@ def _article_meta(article: Any, zone: tzinfo) -> str:
 
     bits = []
     if article.published:
-        bits.append(article.published.astimezone(zone).strftime("%A, %d %B %Y, %H:%M"))
+        bits.append(date_time_text(article.published, zone))
     if article.byline:
         bits.append(article.byline)
     host = urlsplit(article.url).hostname
@@ -539,19 +541,15 @@ def _article_meta(article: Any, zone: tzinfo) -> str:
     return " · ".join(bits)
 
 
-def _day_header(moment: datetime) -> str:
-    return moment.strftime("%A, %d %B %Y")
-
-
-def _display_zone(settings: Settings) -> tzinfo:
-    if settings.display_timezone:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+def _check_display_zone(settings: Settings) -> None:
+    name = settings.display_timezone
+    if name and name != LOCAL_ZONE:
+        from newsterm.dates import zone
 
         try:
-            return ZoneInfo(settings.display_timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise CommandError(f"unknown time zone: {settings.display_timezone}") from None
-    return datetime.now().astimezone().tzinfo
+            zone(name)
+        except ValueError:
+            raise CommandError(f"unknown time zone: {name}") from None
 
 
 def _out(text: str) -> None:

@@ -90,7 +90,8 @@ class Settings:
     refresh_minutes: float = 5.0
     """Minutes between automatic refreshes in the TUI; 0 turns auto-refresh off."""
     display_timezone: str = ""
-    """Zone to show times in; empty means the machine's local zone."""
+    """Zone to show times in: empty for the sources' own zone (as the site shows its times),
+    "local" for the machine's, or an IANA name."""
     theme: str = "newsterm"
     """Textual theme name."""
     keys: dict[str, str] = field(default_factory=dict)
@@ -281,22 +282,15 @@ def _sources_from(value: Any, path: Path, line: Any) -> list[SourceSettings]:
 
 def _check_zone(name: str, where: str, *, display: bool = False) -> None:
     """Refuse a time zone the app would fail on later, naming where it was set."""
-    if display:  # shown with zoneinfo directly, as the CLI and the TUI do
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    if display and name == "local":  # time_format.LOCAL_ZONE: the machine's zone
+        return
+    from newsterm.dates import zone
 
-        try:
-            ZoneInfo(name)
-            return
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass
-    else:  # read by the parsers and the extractor, which also know a few aliases
-        from newsterm.dates import zone
-
-        try:
-            zone(name)
-            return
-        except ValueError:
-            pass
+    try:
+        zone(name)
+        return
+    except ValueError:
+        pass
     raise ConfigError(f"{where}: unknown time zone {name!r}")
 
 

@@ -26,6 +26,7 @@ from newsterm.store import (
     TickerRow,
     open_store,
 )
+from newsterm.time_format import clock_text, display_zone
 
 # Re-exported for the faces: search snippets mark matched words with these.
 __all__ = ["MATCH_END", "MATCH_START", "Library", "ArticleResult", "SourceStatus", "PrefetchReport"]
@@ -227,20 +228,14 @@ class Library:
             return "online"
         updated = self.last_updated()
         when = (
-            datetime.fromtimestamp(updated, self.display_zone()).strftime("%H:%M")
-            if updated
-            else "never"
+            clock_text(datetime.fromtimestamp(updated, self.display_zone())) if updated else "never"
         )
         reason = f" ({self.offline_reason})" if self.offline_reason else ""
         return f"offline — showing cache from {when}{reason}"
 
     def display_zone(self) -> tzinfo:
-        """The zone times are shown in: the configured one, else the machine's."""
-        if self.settings.display_timezone:
-            from newsterm.dates import zone
-
-            return zone(self.settings.display_timezone)
-        return datetime.now().astimezone().tzinfo
+        """The zone times are shown in: the sources' own by default (see time_format)."""
+        return display_zone(self.settings.display_timezone, (s.timezone for s in self.sources()))
 
     # -- refreshing ------------------------------------------------------------------------
 
@@ -282,7 +277,7 @@ class Library:
         state = self.store.fetch_state(page_url)
         now = time.time()
         if not force and state.next_try and state.next_try > now:
-            wait = time.strftime("%H:%M", time.localtime(state.next_try))
+            wait = clock_text(datetime.fromtimestamp(state.next_try, self.display_zone()))
             status = SourceStatus(source, "deferred", f"waiting to retry until {wait}")
             _report(on_progress, status)
             return status

@@ -15,7 +15,6 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 from newsterm.sanitize import screen_line
 from newsterm.ui.newsterm_theme import NEWSTERM_THEME
 from newsterm.ui.screens.main_screen import MainScreen
-from newsterm.ui.time_format import display_zone
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
 
@@ -73,7 +72,7 @@ class NewstermApp(App[int]):
         self.library = library
         self.settings: Settings = library.settings
         self.clock: Clock = clock or time.time
-        self.zone = display_zone(self.settings.display_timezone)
+        self.zone = library.display_zone()
         self.refresh_on_start = refresh_on_start
         """Whether to refresh right after the first paint (tests and snapshots turn it off)."""
         self.register_theme(NEWSTERM_THEME)

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsterm.sanitize import for_terminal, screen_line
-from newsterm.ui.time_format import date_time_text
+from newsterm.time_format import date_time_text
 
 if TYPE_CHECKING:
     from newsterm.models import Article

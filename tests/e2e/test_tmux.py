@@ -121,7 +121,7 @@ def test_read_and_save_online_then_read_it_offline(tmp_path, terminal, loopback)
 
     # Online: the first refresh fills the ticker; open the second headline and save it.
     terminal.start([str(NEWSTERM), "--source", source], env)
-    terminal.wait_for(FIRST_TITLE, "Friday, 16 May 2025", "online")
+    terminal.wait_for(FIRST_TITLE, "2025, Friday · 16 May", "online")
     terminal.press("j", "Enter")
     screen = terminal.wait_for(ARTICLE_TITLE, FIRST_PARAGRAPH)
     assert "Traceback" not in screen

@@ -50,7 +50,7 @@ async def test_every_key_against_the_site(tmp_path, site_server, recording_brows
         # The start-up refresh filled the ticker from /news.
         assert len(ticker.entries) == 40
         assert ticker.cursor_entry.title == FIRST_TITLE
-        assert "Friday, 16 May 2025" in screen_text(app)
+        assert "2025, Friday · 16 May" in screen_text(app)
         assert "online" in status.plain and "updated just now" in status.plain
 
         # j k arrows g G PgDn PgUp

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -55,7 +57,7 @@ async def test_first_paint_shows_day_header_times_labels_and_titles(tmp_path):
     app = filled_app(tmp_path)
     async with app.run_test(size=(120, 40)):
         text = screen_text(app)
-        assert "Friday, 16 May 2025" in text
+        assert "2025, Friday · 16 May" in text
         assert "19:58  Russian demands at Istanbul talks" in text
         assert "19:17   EXCLUSIVE  Ukraine’s defense" in text
         assert "16:36   OPINION  Who is Medinsky" in text
@@ -69,15 +71,32 @@ async def test_older_day_gets_its_own_header(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")
         text = screen_text(app)
-        assert "Thursday, 15 May 2025" in text
-        assert "Wednesday, 11 December 2024" in text
+        assert "2025, Thursday · 15 May" in text
+        assert "2024, Wednesday · 11 December" in text
 
 
-async def test_times_follow_the_display_zone(tmp_path):
-    app = filled_app(tmp_path, display_timezone="UTC")
-    async with app.run_test(size=(120, 40)):
-        text = screen_text(app)
-        assert "16:58  Russian demands at Istanbul talks" in text  # 19:58 in Kyiv (UTC+3)
+@pytest.mark.parametrize(
+    ("setting", "shown"),
+    [
+        ("", "19:58"),  # by default the site's own zone (Kyiv), as the site shows it
+        ("local", "12:58"),  # the machine's zone: New York, UTC-4 in May
+        ("UTC", "16:58"),
+    ],
+)
+async def test_times_follow_the_display_zone(tmp_path, setting, shown):
+    machine_zone = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    try:
+        app = filled_app(tmp_path, display_timezone=setting)
+        async with app.run_test(size=(120, 40)):
+            assert f"{shown}  Russian demands at Istanbul talks" in screen_text(app)
+    finally:
+        if machine_zone is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = machine_zone
+        time.tzset()
 
 
 async def test_j_k_and_arrows_move_the_cursor(tmp_path):

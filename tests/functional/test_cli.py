@@ -17,9 +17,14 @@ ARTICLE = json.loads((SITE_ROOT / "article.expected.json").read_text(encoding="u
 NEWSTERM = Path(sys.executable).with_name("newsterm")
 
 
-def run(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the installed command with a private data dir and no config file of the user's."""
+def run(
+    data_dir: Path, *args: str, check: bool = True, tz: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed command with a private data dir and no config file of the user's
+    (and, given `tz`, with the machine's zone set to it)."""
     env = {**os.environ, "NEWSTERM_DATA_DIR": str(data_dir)}
+    if tz:
+        env["TZ"] = tz
     env.pop("NEWSTERM_CONFIG", None)
     env["XDG_CONFIG_HOME"] = str(data_dir / "config-home")  # no user config is read
     command = [str(NEWSTERM)] if NEWSTERM.exists() else [sys.executable, "-m", "newsterm"]
@@ -45,22 +50,33 @@ def test_headlines_json_matches_the_site(tmp_path, loopback):
 
 
 def test_headlines_print_day_groups_times_and_labels_as_the_site(tmp_path, loopback):
-    out = run(tmp_path, "headlines", "--tz", "Europe/Kyiv", "--source", f"{loopback.url}/news")
+    # The machine is in New York; the times are the site's own (Kyiv), as it shows them.
+    source = f"{loopback.url}/news"
+    out = run(tmp_path, "headlines", "--source", source, tz="America/New_York")
     lines = out.stdout.splitlines()
-    assert lines[0] == "Friday, 16 May 2025"
+    assert lines[0] == "2025, Friday · 16 May"
     assert lines[1] == f"19:58  {EXPECTED['items'][0]['title']}"
     assert lines[3] == f"19:20  UPDATED  {EXPECTED['items'][2]['title']}"
     assert lines[4] == f"19:17  EXCLUSIVE  {EXPECTED['items'][3]['title']}"
-    header = lines.index("Thursday, 15 May 2025")
+    header = lines.index("2025, Thursday · 15 May")
     assert lines[header - 1] == ""
-    assert len([line for line in lines if line[:2].isdigit()]) == 40
+    assert len([line for line in lines if line[2:3] == ":"]) == 40
 
 
-def test_headlines_shown_in_another_zone_keep_their_instant(tmp_path, loopback):
+@pytest.mark.parametrize(
+    ("flags", "first_time"),
+    [
+        (["--tz", "UTC"], "16:58"),  # 19:58 in Kyiv (UTC+3)
+        (["--tz", "local"], "12:58"),  # the machine's zone: New York (UTC-4 in May)
+        (["--tz", "Asia/Tokyo"], "01:58"),  # the next day there
+    ],
+)
+def test_headlines_shown_in_another_zone_keep_their_instant(tmp_path, loopback, flags, first_time):
+    source = f"{loopback.url}/news"
     out = run(
-        tmp_path, "headlines", "--tz", "UTC", "--limit", "1", "--source", f"{loopback.url}/news"
+        tmp_path, "headlines", *flags, "--limit", "1", "--source", source, tz="America/New_York"
     )
-    assert out.stdout.splitlines()[1].startswith("16:58  ")  # 19:58 in Kyiv (UTC+3)
+    assert out.stdout.splitlines()[1].startswith(f"{first_time}  ")
 
 
 def test_refresh_is_conditional_and_never_duplicates(tmp_path, loopback):

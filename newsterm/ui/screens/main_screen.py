@@ -18,6 +18,7 @@ from textual.widgets import Static
 from newsterm.library import ArticleResult, SourceStatus, StoreError
 from newsterm.models import Source
 from newsterm.sanitize import screen_line
+from newsterm.time_format import time_ago
 from newsterm.ui.footer_key import FooterKey
 from newsterm.ui.link_policy import is_browsable
 from newsterm.ui.messages.article_loaded import ArticleLoaded
@@ -28,7 +29,6 @@ from newsterm.ui.messages.refresh_progressed import RefreshProgressed
 from newsterm.ui.messages.saved_state_changed import SavedStateChanged
 from newsterm.ui.messages.sources_refreshed import SourcesRefreshed
 from newsterm.ui.messages.ticker_end_reached import TickerEndReached
-from newsterm.ui.time_format import time_ago
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker

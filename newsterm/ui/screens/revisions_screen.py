@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsterm.sanitize import for_terminal, screen_line
-from newsterm.ui.time_format import epoch_text
+from newsterm.time_format import epoch_text
 
 if TYPE_CHECKING:
     from newsterm.library import Revision

@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsterm.sanitize import screen_line
-from newsterm.ui.time_format import epoch_text
+from newsterm.time_format import epoch_text
 
 if TYPE_CHECKING:
     from newsterm.library import Library, StoredArticle

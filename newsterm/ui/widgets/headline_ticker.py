@@ -19,11 +19,11 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from newsterm.sanitize import screen_line
+from newsterm.time_format import day_header
 from newsterm.ui.component_style import component_style
 from newsterm.ui.messages.headline_chosen import HeadlineChosen
 from newsterm.ui.messages.ticker_end_reached import TickerEndReached
 from newsterm.ui.ticker_entry import UNDATED, TickerEntry
-from newsterm.ui.time_format import day_header
 
 if TYPE_CHECKING:
     from newsterm.library import Library
