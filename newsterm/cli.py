@@ -388,7 +388,7 @@ async def _search(library: Any, args: argparse.Namespace) -> int:
         snippet = snippet.replace(MATCH_END, "\x1b[0m" if bold else "")
         marker = "" if hit.cached else " (headline only)"
         print(f"{one_line(hit.title)}{marker}\n  {hit.url}\n  {snippet}\n")
-    _err(f"{len(hits)} results in {elapsed * 1000:.0f} ms")
+    _err(f"{_count(len(hits), 'result')} in {elapsed * 1000:.0f} ms")
     return 0
 
 
@@ -478,8 +478,9 @@ async def _cache(library: Any, args: argparse.Namespace) -> int:
         return 0
     _out(f"cache: {info.path} ({_size(info.file_bytes)})")
     _out(
-        f"{info.sources} sources, {info.headlines} headlines, {info.articles} articles"
-        f" ({_size(info.article_bytes)}), {info.saved} saved, {info.revisions} revisions"
+        f"{_count(info.sources, 'source')}, {_count(info.headlines, 'headline')},"
+        f" {_count(info.articles, 'article')} ({_size(info.article_bytes)}), {info.saved} saved,"
+        f" {_count(info.revisions, 'revision')}"
     )
     return 0
 
@@ -550,6 +551,11 @@ def _check_display_zone(settings: Settings) -> None:
             zone(name)
         except ValueError:
             raise CommandError(f"unknown time zone: {name}") from None
+
+
+def _count(number: int, noun: str) -> str:
+    """A count and its noun: "1 result", "2 results"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _out(text: str) -> None:
