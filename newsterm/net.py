@@ -11,7 +11,7 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urljoin, urlsplit
@@ -286,10 +286,20 @@ class _Attempt:
 class Fetcher:
     """Fetches URLs under NetLimits with one shared httpx client; use `async with` or aclose()."""
 
-    def __init__(self, limits: NetLimits | None = None, *, user_agent: str = USER_AGENT) -> None:
-        """Prepare a fetcher; the HTTP client is created on first use, inside the event loop."""
+    def __init__(
+        self,
+        limits: NetLimits | None = None,
+        *,
+        user_agent: str = USER_AGENT,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        """Prepare a fetcher; the HTTP client is created on first use, inside the event loop.
+
+        `sleep` waits between retries (tests pass one that records the wait instead).
+        """
         self.limits = limits or NetLimits()
         self.user_agent = user_agent
+        self._sleep = sleep
         self._client: httpx.AsyncClient | None = None
         self._total = asyncio.Semaphore(self.limits.total)
         self._hosts: dict[tuple[str, int | None], asyncio.Semaphore] = {}
@@ -396,7 +406,7 @@ class Fetcher:
                 except Exception:  # a UI callback's bug must not fail the fetch
                     log.exception("on_retry callback failed")
             # Jitter, so sources throttled together do not all come back at the same instant.
-            await asyncio.sleep(wait + random.uniform(0, wait * 0.1))
+            await self._sleep(wait + random.uniform(0, wait * 0.1))
 
     async def _follow(self, url: str, headers: dict[str, str], started: float) -> _Attempt:
         """One try: the request and its redirect chain, under the overall deadline."""

@@ -100,7 +100,9 @@ def _entry_link(entry: Any, base: str) -> str | None:
 
 def _published(entry: Any, tz: tzinfo) -> datetime | None:
     for key in ("published", "updated", "created"):
-        raw = entry.get(key)
+        # dict.get, not entry.get: FeedParserDict answers "updated" with "published" (and
+        # warns), which would read the same unparseable date twice.
+        raw = dict.get(entry, key)
         if not isinstance(raw, str) or not raw.strip():
             continue
         moment = dates.parse_iso(raw, tz) or dates.parse_rfc822(raw, tz)
@@ -109,7 +111,7 @@ def _published(entry: Any, tz: tzinfo) -> datetime | None:
         if moment is not None:
             return moment
         # feedparser reads a few more exotic formats; its result is UTC.
-        parsed = entry.get(f"{key}_parsed")
+        parsed = dict.get(entry, f"{key}_parsed")
         if parsed:
             try:
                 return datetime(*parsed[:6], tzinfo=UTC).astimezone(tz)

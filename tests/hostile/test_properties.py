@@ -1,12 +1,18 @@
-"""Properties: parse and extract never raise on hostile feeds and pages, finish fast, stay clean."""
+"""Properties: parse and extract never raise on hostile feeds and pages, and stay clean."""
 
 # The plain "arbitrary bytes / text / tag soup" properties live next to the code they test
 # (tests/unit/test_sources_html.py, test_extract_hostile.py); these build inputs out of the
 # campaign's own ingredients: declarations, entities, escapes, bidi, author bombs, charsets.
 
+# How long they take is not asserted (a shared machine makes any bound flaky): the fuzz run
+# (benchmarks/fuzz.py) lists slow cases, and benchmarks/hostile.py times the campaign's own.
+
 from __future__ import annotations
 
-import time
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,8 +22,14 @@ from newsterm.models import Listing
 from newsterm.sources import UNEXPECTED, parse
 from tests.hostile.test_support import UNSAFE
 
-SECONDS = 1.0
-"""The bound for one parse or extraction of these small inputs (the brief's "fast")."""
+# What the defusing must keep from feedparser: declarations (entities, external files) and
+# the author-like elements its backtracking e-mail regex reads.
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_AUTHOR_ELEMENT = re.compile(
+    rb"<(?:[\w.-]+:)?(?:author|creator|contributor|publisher|managingEditor|webMaster|email|name)"
+    rb"[\s/>]",
+    re.IGNORECASE,
+)
 
 _HOSTILE_TEXT = st.sampled_from(
     [
@@ -91,14 +103,36 @@ def _check_listing(listing: Listing) -> None:
             assert not UNSAFE.search(text), text
 
 
+@contextmanager
+def _feedparser_inputs() -> Iterator[list[bytes]]:
+    """The documents feedparser.parse is given inside the block (a context manager, as
+    Hypothesis runs many examples per function-scoped fixture)."""
+    import feedparser
+
+    given: list[bytes] = []
+    real_parse = feedparser.parse
+
+    def recording_parse(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        given.append(source.read())
+        return real_parse(io.BytesIO(given[-1]), *args, **kwargs)
+
+    feedparser.parse = recording_parse
+    try:
+        yield given
+    finally:
+        feedparser.parse = real_parse
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_feeds())
-def test_hostile_feeds_never_raise_finish_fast_and_come_out_clean(feed):
+def test_hostile_feeds_never_raise_are_defused_and_come_out_clean(feed):
     body, content_type = feed
-    started = time.perf_counter()
-    listing = parse(body, "https://example.org/rss", content_type)
-    assert time.perf_counter() - started < SECONDS
+    with _feedparser_inputs() as given:
+        listing = parse(body, "https://example.org/rss", content_type)
     _check_listing(listing)
+    for document in given:
+        assert not _DECLARATION.search(document), document[:300]
+        assert not _AUTHOR_ELEMENT.search(document), document[:300]
     assert "lollol" not in " ".join(h.title for h in listing.headlines)
     assert "root:" not in " ".join(f"{h.title} {h.summary}" for h in listing.headlines)
 
@@ -126,12 +160,10 @@ _PAGE_PIECES = st.one_of(
     st.sampled_from(["utf-8", "cp1251", "utf-16"]),
     st.sampled_from([None, "text/html", "text/html; charset=utf-8"]),
 )
-def test_hostile_pages_never_raise_finish_fast_and_every_field_is_clean(page, encoding, header):
-    started = time.perf_counter()
+def test_hostile_pages_never_raise_and_every_field_is_clean(page, encoding, header):
     article = extract_article(
         page.encode(encoding, "replace"), "https://example.org/a", content_type=header
     )
-    assert time.perf_counter() - started < SECONDS
     fields = [article.title, article.text, article.markdown, article.byline or ""]
     fields += [article.lead or "", article.site_name or "", *article.tags]
     for field in fields:

@@ -1,11 +1,17 @@
-"""Cases 16, 17 in the TUI: huge, deep and blank pages and a 10,000-item feed; keys stay quick."""
+"""Cases 16, 17 in the TUI: huge, deep and blank pages and a 10,000-item feed; keys still act.
+
+Nothing here is timed (benchmarks/hostile.py prints the figures): each test checks the
+mechanism that keeps the app responsive, so it fails when that mechanism goes, on any machine.
+"""
 
 from __future__ import annotations
 
-import time
+import threading
 
-from textual import events
+import readability.readability
 
+import newsterm.extract.readability_engine
+import newsterm.library
 from newsterm.extract import extract_article
 from newsterm.sources.feed_safety import MAX_FEED_ITEMS
 from newsterm.ui.app import make_app
@@ -13,14 +19,9 @@ from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
 from newsterm.ui.widgets.status_line import StatusLine
 from tests.functional.test_app_support import make_settings
-from tests.hostile.test_support import rss, run_newsterm, settle, wait_until
+from tests.hostile.test_support import HANG_GUARD, rss, run_newsterm, settle, wait_until
 
 MIB = 1024 * 1024
-# Seconds the brief allows for each hostile page, from enter to the reader's answer.
-PAGE_SECONDS = 5.0
-# A key's effect must be on screen within this while a page is being worked on. It takes
-# about 25 ms; extracting on the event loop instead of a thread would block it for ~0.8 s.
-KEY_SECONDS = 0.5
 _PARAGRAPH = (
     "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, <a href='/x'>sed do</a> "
     "eiusmod tempor incididunt ut labore et dolore magna aliqua.</p>\n"
@@ -33,45 +34,82 @@ PAGES = {
 }
 
 
-async def test_hostile_pages_load_within_seconds_and_keys_stay_quick(tmp_path, loopback):
+class ExtractionGate:
+    """Holds each extraction the library starts until the test opens the gate.
+
+    The library extracts through `newsterm.library._extract`; this wraps it so the real
+    extraction runs only after `open()`. A key that acts while the gate is shut acted while
+    an extraction was under way, so the extraction is not blocking the event loop. Were it
+    run on the loop, the loop would stop at the gate: after HANG_GUARD seconds the gate
+    gives up, notes it, and lets the page through, and the test fails.
+    """
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self._opened = threading.Event()
+        self.gave_up: list[str] = []
+
+    def shut(self) -> None:
+        self.entered.clear()
+        self._opened.clear()
+
+    def open(self) -> None:
+        self._opened.set()
+
+    def wrap(self, extract):  # type: ignore[no-untyped-def]
+        def gated_extract(body, url, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.entered.set()
+            if not self._opened.wait(HANG_GUARD):
+                self.gave_up.append(url)
+            return extract(body, url, *args, **kwargs)
+
+        return gated_extract
+
+
+async def test_hostile_pages_are_extracted_off_the_event_loop_while_keys_act(
+    tmp_path, loopback, monkeypatch
+):
     for name, make in PAGES.items():
         loopback.route(f"/{name}", make().encode())
     items = [(f"Page {name}", f"{loopback.url}/{name}") for name in PAGES]
     source = loopback.route("/rss", rss(items), content_type="application/rss+xml")
     settings = make_settings(tmp_path, source)
     settings.net.max_bytes = 32 * MIB  # let the 20 MB page through to the extractor
+    gate = ExtractionGate()
+    monkeypatch.setattr(newsterm.library, "_extract", gate.wrap(newsterm.library._extract))
     app = make_app(settings)
     async with app.run_test(size=(160, 50)) as pilot:
-        await settle(app, pilot)
-        ticker = app.screen.query_one(HeadlineTicker)
-        reader = app.screen.query_one(ArticleReader)
-        assert [entry.title for entry in ticker.entries] == [title for title, _ in items]
-        handled_while_loading: dict[str, list[bool]] = {}
-        for index, (title, url) in enumerate(items):
-            ticker.move_cursor(index)
-            started = time.monotonic()
-            # Keys are posted as the terminal driver would: Pilot.press would wait for the
-            # app to be idle, which it is not until the page is read.
-            app.post_message(events.Key("enter", "\r"))
-            await wait_until(pilot, lambda url=url: reader.url == url, f"{title} requested")
-            # While the page is fetched and extracted in a worker, keys move the cursor.
-            away, back = ("j", "k") if index + 1 < len(items) else ("k", "j")
-            step = 1 if away == "j" else -1
-            for key, expected in ((away, index + step), (back, index)):
-                pressed = time.monotonic()
-                app.post_message(events.Key(key, key))
-                lag = await wait_until(
-                    pilot, lambda want=expected: ticker.cursor == want, f"{key} while {title} loads"
-                )
-                assert time.monotonic() - pressed < KEY_SECONDS, (title, key, lag)
-                handled_while_loading.setdefault(title, []).append(reader.state == "loading")
-            await wait_until(pilot, lambda: reader.state != "loading", f"{title} loads")
-            assert time.monotonic() - started < PAGE_SECONDS, title
-            assert reader.url == url and reader.state in ("article", "error"), title
-        await settle(app, pilot)
-        assert "Traceback" not in app.screen.query_one(StatusLine).plain
-    # The big page takes long enough to show it: both keys acted while it was being read.
-    assert handled_while_loading["Page 20-MB"] == [True, True]
+        try:
+            await settle(app, pilot)
+            ticker = app.screen.query_one(HeadlineTicker)
+            reader = app.screen.query_one(ArticleReader)
+            assert [entry.title for entry in ticker.entries] == [title for title, _ in items]
+            for index, (title, url) in enumerate(items):
+                gate.shut()
+                ticker.move_cursor(index)
+                await pilot.press("enter")
+                await wait_until(pilot, gate.entered.is_set, f"{title}: extraction started")
+                assert not gate.gave_up, f"{title}: the extraction held up the event loop"
+                assert reader.url == url and reader.state == "loading", title
+                # The page is fetched and its extraction is held at the gate: keys still act.
+                away, back = ("j", "k") if index + 1 < len(items) else ("k", "j")
+                step = 1 if away == "j" else -1
+                for key, expected in ((away, index + step), (back, index)):
+                    await pilot.press(key)
+                    await wait_until(
+                        pilot,
+                        lambda want=expected: ticker.cursor == want,
+                        f"{key} while {title} loads",
+                    )
+                    assert reader.state == "loading" and not gate.gave_up, (title, key)
+                gate.open()
+                await wait_until(pilot, lambda: reader.state != "loading", f"{title} loads")
+                assert reader.url == url and reader.state in ("article", "error"), title
+            await settle(app, pilot)
+            assert "Traceback" not in app.screen.query_one(StatusLine).plain
+        finally:
+            gate.open()  # a failed check must not leave an extraction thread waiting
+    assert gate.gave_up == []
 
 
 def test_a_20_mb_page_over_the_default_cap_is_one_line(tmp_path, loopback):
@@ -81,7 +119,9 @@ def test_a_20_mb_page_over_the_default_cap_is_one_line(tmp_path, loopback):
     assert result.stderr == "newsterm: response larger than 10 MiB\n"
 
 
-async def test_a_10000_item_feed_refreshes_and_scrolls_smoothly(tmp_path, loopback):
+async def test_a_10000_item_feed_refreshes_and_each_key_draws_one_screen(
+    tmp_path, loopback, monkeypatch
+):
     items = [
         (f"Headline number {n} about the city", f"{loopback.url}/a/{n}") for n in range(10_000)
     ]
@@ -89,16 +129,24 @@ async def test_a_10000_item_feed_refreshes_and_scrolls_smoothly(tmp_path, loopba
     app = make_app(make_settings(tmp_path, source), refresh_on_start=False)
     async with app.run_test(size=(120, 40)) as pilot:
         ticker = app.screen.query_one(HeadlineTicker)
-        started = time.monotonic()
         await pilot.press("r")
         await wait_until(pilot, lambda: len(ticker.entries) >= 100, "the refresh")
-        assert time.monotonic() - started < 5  # fetch, parse (capped), store, first rows
         await settle(app, pilot)
-        assert app.library.headline_count() == MAX_FEED_ITEMS
-        # Each key's effect is on screen quickly, however far it moves the cursor.
+        assert app.library.headline_count() == MAX_FEED_ITEMS  # the parse kept the cap
+        # The ticker draws only the lines on screen, from a cache of drawn lines: a key
+        # formats at most a screenful of rows, however far it moves the cursor among 2,000.
+        drawn: list[str] = []
+        row_text = ticker._row_text
+
+        def counted_row_text(entry, *args, **kwargs):  # type: ignore[no-untyped-def]
+            drawn.append(entry.title)
+            return row_text(entry, *args, **kwargs)
+
+        monkeypatch.setattr(ticker, "_row_text", counted_row_text)
+        screenful = ticker.scrollable_content_region.height
         for key, where in (("G", MAX_FEED_ITEMS - 1), ("g", 0), ("pagedown", None), ("j", None)):
             before = ticker.cursor
-            pressed = time.monotonic()
+            drawn.clear()
             await pilot.press(key)
             await wait_until(
                 pilot,
@@ -107,19 +155,29 @@ async def test_a_10000_item_feed_refreshes_and_scrolls_smoothly(tmp_path, loopba
                 ),
                 key,
             )
-            assert time.monotonic() - pressed < KEY_SECONDS, key
+            await pilot.pause()
+            assert len(drawn) <= screenful, (key, len(drawn), screenful)
         line = "".join(segment.text for segment in ticker.render_line(1))
         assert "Headline number" in line
 
 
-def test_a_page_of_unclosed_story_divs_extracts_in_well_under_a_second():
+def test_a_page_of_unclosed_story_divs_measures_each_text_once(monkeypatch):
     # Found by benchmarks/fuzz.py: each <div class="story-text"> nests in the last, and
     # readability's segment merging measured the same nested texts ancestors × candidates
-    # times over (40 KB took 4 s). The measurement is now kept per distinct text.
+    # times over (40 KB took 4 s). The measurement is now kept per distinct text, so the
+    # texts readability's clean() reads grow with the page's elements, not their square.
     sentence = "The city council voted on Saturday to build a tram line to the centre. " * 4
     page = "<html><body><div class='story'><h1>Title</h1>"
     page += ("<div class='story-text'><p>" + sentence) * 100
-    started = time.perf_counter()
+    elements = 4 + 2 * 100  # html, body, div.story, h1, and a div and a p per story text
+    cleaned: list[int] = []
+    for module in (newsterm.extract.readability_engine, readability.readability):
+
+        def measured_clean(text, clean=module.clean):  # type: ignore[no-untyped-def]
+            cleaned.append(len(text))
+            return clean(text)
+
+        monkeypatch.setattr(module, "clean", measured_clean)
     article = extract_article(page, "https://example.org/a")
-    assert time.perf_counter() - started < 1
     assert article.method == "readability" and sentence.strip() in article.text
+    assert len(cleaned) <= elements, len(cleaned)  # 3,700 calls without the memo

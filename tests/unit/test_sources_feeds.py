@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import io
 import json
-import time
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import pytest
 from newsterm.sources import parse
 from newsterm.sources.feed_safety import MAX_FEED_ITEMS, defuse_feed
 from newsterm.sources.feeds import html_to_text
+from tests.hostile_feeds import big_feed, billion_laughs
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 EXPECTED = json.loads((SITE / "feeds.expected.json").read_text(encoding="utf-8"))
@@ -100,19 +101,6 @@ def test_html_to_text_keeps_words_apart_and_drops_scripts():
 # -- hostile feeds --------------------------------------------------------------------------------
 
 
-def _billion_laughs(doctype_on_the_xml_line: bool) -> bytes:
-    entities = '<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY lol{n} "{("&lol;" if n == 1 else f"&lol{n - 1};") * 10}">' for n in range(1, 10)
-    )
-    separator = "" if doctype_on_the_xml_line else "\n"
-    return (
-        f'<?xml version="1.0"?>{separator}<!DOCTYPE rss [{entities}]>'
-        '<rss version="2.0"><channel><title>&lol9;</title>'
-        "<item><title>Laughs &lol9; here</title><link>https://example.org/a</link></item>"
-        "</channel></rss>"
-    ).encode()
-
-
 @pytest.fixture
 def feedparser_input(monkeypatch):
     """What feedparser is given: a file object (never a path) whose bytes are recorded."""
@@ -132,10 +120,8 @@ def feedparser_input(monkeypatch):
 
 
 @pytest.mark.parametrize("same_line", [True, False], ids=["doctype-on-xml-line", "own-line"])
-def test_billion_laughs_is_not_expanded_and_is_quick(same_line, feedparser_input):
-    started = time.perf_counter()
-    listing = parse(_billion_laughs(same_line), "https://example.org/rss")
-    assert time.perf_counter() - started < 0.5
+def test_billion_laughs_is_not_expanded(same_line, feedparser_input):
+    listing = parse(billion_laughs(same_line), "https://example.org/rss")
     # expat would refuse the expansion itself; we do not rely on it: no DTD reaches it.
     [given] = feedparser_input
     assert b"<!DOCTYPE" not in given.upper() and b"<!ENTITY" not in given.upper()
@@ -185,6 +171,27 @@ def test_external_entities_read_no_file(secret_file, doctype, feedparser_input):
     )
 
 
+# The elements feedparser runs its backtracking e-mail regex over (RSS and Atom spellings).
+_AUTHOR_ELEMENT = re.compile(
+    rb"<(?:[\w.-]+:)?(?:author|creator|contributor|publisher|managingEditor|webMaster|email|name)"
+    rb"[\s/>]",
+    re.IGNORECASE,
+)
+
+
+def _authors_reached_feedparser(given: bytes) -> list[str]:
+    """Author-like elements in what feedparser was given, and the author fields it filled."""
+    import feedparser
+
+    found = [m.group().decode() for m in _AUTHOR_ELEMENT.finditer(given)]
+    if found:
+        return found  # not parsed again: that is the slow part
+    parsed = feedparser.parse(io.BytesIO(given))
+    for container in [parsed.feed, *parsed.entries]:
+        found += [key for key in container if key.startswith(("author", "publisher"))]
+    return found
+
+
 @pytest.mark.parametrize(
     "element",
     [
@@ -195,7 +202,9 @@ def test_external_entities_read_no_file(secret_file, doctype, feedparser_input):
     ],
     ids=["author", "managingEditor", "dc-creator", "webMaster"],
 )
-def test_a_crafted_32_kb_author_field_does_not_stall_feedparser(element):
+def test_a_crafted_32_kb_author_field_never_reaches_feedparser_as_an_author(
+    element, feedparser_input
+):
     bomb = "aa@" + "a." * 16_000  # feedparser's e-mail regex backtracks for seconds on this
     body = (
         '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
@@ -204,45 +213,34 @@ def test_a_crafted_32_kb_author_field_does_not_stall_feedparser(element):
         + element.format(bomb=bomb)
         + "</item></channel></rss>"
     ).encode()
-    started = time.perf_counter()
     listing = parse(body, "https://example.org/rss")
-    assert time.perf_counter() - started < 0.5
     assert [h.title for h in listing.headlines] == ["A story with a hostile byline"]
+    # Renamed out of feedparser's way: its e-mail regex never sees the field.
+    [given] = feedparser_input
+    assert _authors_reached_feedparser(given) == []
 
 
-def test_a_crafted_atom_author_is_harmless():
+def test_a_crafted_atom_author_is_harmless(feedparser_input):
     bomb = "aa@" + "a." * 16_000
     body = (
         '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry>'
         "<title>Entry with a hostile author</title>"
         f'<link href="https://example.org/e"/><author>{bomb}</author></entry></feed>'
     ).encode()
-    started = time.perf_counter()
     listing = parse(body, "https://example.org/atom")
-    assert time.perf_counter() - started < 0.5
     assert listing.kind == "atom"
     assert [h.url for h in listing.headlines] == ["https://example.org/e"]
+    [given] = feedparser_input
+    assert _authors_reached_feedparser(given) == []
 
 
-def _big_feed(items: int) -> bytes:
-    body = "".join(
-        f"<item><title>Headline number {n} about the city</title>"
-        f"<link>https://example.org/a/{n}</link>"
-        f"<pubDate>Fri, 16 May 2025 19:58:00 +0300</pubDate>"
-        f"<description>&lt;p&gt;Summary {n} with &lt;b&gt;bold&lt;/b&gt;&lt;/p&gt;</description>"
-        "</item>"
-        for n in range(items)
-    )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>{body}'.encode() + (
-        b"</channel></rss>"
-    )
-
-
-def test_a_10000_item_feed_parses_in_under_2_seconds_keeping_the_first_items():
-    body = _big_feed(10_000)
-    started = time.perf_counter()
+def test_a_10000_item_feed_is_cut_to_the_first_items_before_feedparser(feedparser_input):
+    body = big_feed(10_000)
     listing = parse(body, "https://example.org/rss")
-    assert time.perf_counter() - started < 2
+    # feedparser's time grows with the items it reads: it is given MAX_FEED_ITEMS, not 10,000.
+    [given] = feedparser_input
+    assert given.count(b"</item>") == MAX_FEED_ITEMS
+    assert given.rstrip().endswith(b"</channel></rss>")
     assert len(listing.headlines) == MAX_FEED_ITEMS
     assert listing.headlines[0].title == "Headline number 0 about the city"
     assert listing.headlines[-1].url == f"https://example.org/a/{MAX_FEED_ITEMS - 1}"
@@ -260,11 +258,11 @@ def test_defusing_caps_fields_and_strips_every_declaration():
     assert len(safe) < 60_000
 
 
-def test_a_feed_sent_as_utf16_is_defused_too():
-    body = (
-        _billion_laughs(True).decode().replace('version="1.0"', 'version="1.0" encoding="utf-16"')
-    )
-    started = time.perf_counter()
+def test_a_feed_sent_as_utf16_is_defused_too(feedparser_input):
+    body = billion_laughs(True).decode().replace('version="1.0"', 'version="1.0" encoding="utf-16"')
     listing = parse(body.encode("utf-16"), "https://example.org/rss")
-    assert time.perf_counter() - started < 0.5
     assert [h.url for h in listing.headlines] == ["https://example.org/a"]
+    # Decoded first, then defused: the UTF-16 DOCTYPE is found and removed like a UTF-8 one.
+    [given] = feedparser_input
+    assert b"<!DOCTYPE" not in given.upper() and b"<!ENTITY" not in given.upper()
+    assert "lollol" not in (listing.title or "")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import newsterm.sources.html_listing
 from newsterm.models import Listing
-from newsterm.sources import UNEXPECTED, parse
+from newsterm.sources import MAX_LISTING_BYTES, UNEXPECTED, parse
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 NEWS = (SITE / "news.html").read_bytes()
@@ -141,24 +141,50 @@ def test_invalid_utf8_bytes_are_replaced_not_fatal():
     assert listing.headlines[0].title.startswith("Russian \ufffd\ufffd demands")
 
 
+# libxml2's nesting limit for HTML without huge_tree: deeper elements are not nested further.
+LIBXML2_MAX_DEPTH = 256
+
+
+@pytest.fixture
+def loaded_pages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, object]]:
+    """(body size, tree) of every page the HTML listing reader loads."""
+    loaded: list[tuple[int, object]] = []
+    real_load_html = newsterm.sources.html_listing.load_html
+
+    def recording_load_html(body, content_type):  # type: ignore[no-untyped-def]
+        root = real_load_html(body, content_type)
+        loaded.append((len(body), root))
+        return root
+
+    monkeypatch.setattr(newsterm.sources.html_listing, "load_html", recording_load_html)
+    return loaded
+
+
+def _deeper_than(root, depth: int) -> bool:
+    """Whether any element sits more than `depth` levels down (one XPath, no recursion)."""
+    return bool(root.xpath("/*" + "/*" * depth))
+
+
 @pytest.mark.parametrize("tag", [b"div", b"b", b"table", b"li"])
-def test_100000_deep_nesting_is_harmless(tag):
+def test_100000_deep_nesting_is_harmless(tag, loaded_pages):
     item = b"<span>19:58</span> <a href='/a/%d'>A headline long enough to count</a>"
     body = b"<html><body>" + b"<" + tag + b">" + (b"<" + tag + b">") * 100_000
     body += b"".join(item % i for i in range(3))
-    started = time.perf_counter()
     listing = parse(body, "https://example.org/news")
-    assert time.perf_counter() - started < 3
     assert isinstance(listing, Listing)
+    assert not (listing.reason or "").startswith(UNEXPECTED), listing.reason
+    # The detector's walks cost the tree's depth: the parser keeps it at libxml2's limit.
+    [(_, root)] = loaded_pages
+    assert not _deeper_than(root, LIBXML2_MAX_DEPTH)
 
 
-def test_a_20_mb_page_is_cut_to_its_first_megabytes():
+def test_a_20_mb_page_is_cut_to_its_first_megabytes(loaded_pages):
     padding = b"<p>" + b"filler words " * 60 + b"</p>\n"
     body = NEWS.replace(b"</body>", padding * (20 * 1024 * 1024 // len(padding)) + b"</body>")
     assert len(body) > 20 * 1024 * 1024
-    started = time.perf_counter()
     listing = parse(body, NEWS_EXPECTED["base_url"], today=TODAY)
-    assert time.perf_counter() - started < 3
+    [(size, _)] = loaded_pages
+    assert size == MAX_LISTING_BYTES  # only the first 5 MB is decoded and parsed
     assert len(listing.headlines) == 40  # the list is in the first 5 MB
 
 
@@ -177,7 +203,7 @@ def test_links_must_be_http_and_absolute_and_are_listed_once():
     ]
 
 
-# -- properties and speed -----------------------------------------------------------------------
+# -- properties -----------------------------------------------------------------------------------
 
 _FRAGMENTS = st.sampled_from(
     [
@@ -208,35 +234,19 @@ def _check_listing(listing: Listing) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=3000))
 def test_random_bytes_never_raise(body):
-    started = time.perf_counter()
     _check_listing(parse(body, "https://example.org/news"))
-    assert time.perf_counter() - started < 1
 
 
 @settings(max_examples=300, deadline=None)
 @given(_HTMLISH, st.booleans())
 def test_random_html_never_raises(text, use_presets):
     body = text.encode("utf-8", "surrogatepass")
-    started = time.perf_counter()
     _check_listing(parse(body, "https://example.org/n", today=TODAY, use_presets=use_presets))
     _check_listing(parse(body, "https://example.org/feed", "application/rss+xml"))
-    assert time.perf_counter() - started < 2
 
 
-@pytest.mark.parametrize("use_presets", [True, False], ids=["preset", "generic"])
-def test_parsing_news_html_takes_milliseconds(use_presets):
-    parse(NEWS, NEWS_EXPECTED["base_url"], use_presets=use_presets)  # warm: imports, selectors
-    best = min(
-        _timed(lambda: parse(NEWS, NEWS_EXPECTED["base_url"], use_presets=use_presets))
-        for _ in range(5)
-    )
-    assert best < 0.05, f"{best * 1000:.1f} ms"
-
-
-def _timed(action) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
+# How long parsing the fixture news page takes (target 50 ms, preset and generic) is a figure
+# of benchmarks/hostile.py, not a test: timings on a shared machine are noise.
 
 
 def test_importing_sources_and_parsing_html_loads_no_ui_network_or_feed_code():
