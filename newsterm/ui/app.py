@@ -35,6 +35,7 @@ HELP_TEXT = {
     "page_up": "page up",
     "open": "open the headline in the reader",
     "switch_pane": "switch between ticker and reader",
+    "zoom": "zoom: the pane gets the whole screen (enter reads zoomed, escape goes back)",
     "previous_day": "previous day (older headlines)",
     "next_day": "next day (newer headlines)",
     "next_unread": "next unread headline",

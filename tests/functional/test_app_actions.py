@@ -166,6 +166,54 @@ async def test_o_refuses_links_that_are_not_plain_http(tmp_path, recording_brows
         assert any("only http(s) links" in message for message in notifications(app))
 
 
+# -- z: zoom ------------------------------------------------------------------------------
+
+
+async def test_z_gives_the_ticker_the_screen_enter_reads_zoomed_and_escape_goes_back(tmp_path):
+    app = filled_app(tmp_path)
+    async with app.run_test(size=(160, 30)) as pilot:
+        ticker = app.screen.query_one(HeadlineTicker)
+        reader = app.screen.query_one(ArticleReader)
+        await pilot.press("G")  # the seed article's headline, the longest on screen
+        title = ticker.cursor_entry.title
+        assert len(title) > ticker.size.width  # cut to the pane's width when both are shown
+        assert title not in screen_text(app)
+        await pilot.press("z")
+        await pilot.pause()
+        assert not reader.display and ticker.size.width > 150
+        assert title in screen_text(app)  # whole
+        assert "LATEST" in screen_text(app) and "online" in screen_text(app)  # lines kept
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not ticker.display and reader.display and app.screen.focused is reader
+        assert reader.state == "article" and reader.size.width > 150
+        await pilot.press("escape")  # back to the zoomed headlines, where we were
+        await pilot.pause()
+        assert ticker.display and not reader.display and app.screen.focused is ticker
+        assert ticker.cursor_entry.title == title
+        await pilot.press("escape")  # and back to both panes
+        await pilot.pause()
+        assert ticker.display and reader.display and ticker.size.width < 80
+
+
+async def test_z_zooms_the_pane_with_the_keys_tab_swaps_and_z_again_unzooms(tmp_path):
+    app = filled_app(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        ticker = app.screen.query_one(HeadlineTicker)
+        reader = app.screen.query_one(ArticleReader)
+        await pilot.press("tab", "z")
+        await pilot.pause()
+        assert reader.display and not ticker.display and app.screen.focused is reader
+        await pilot.press("tab")
+        await pilot.pause()
+        assert ticker.display and not reader.display and app.screen.focused is ticker
+        await pilot.press("z")
+        await pilot.pause()
+        assert ticker.display and reader.display
+        await pilot.press("question_mark")
+        assert re.search(r"│ z\s+zoom: the pane gets the whole screen", screen_text(app))
+
+
 # -- y: copy the link ---------------------------------------------------------------------
 
 

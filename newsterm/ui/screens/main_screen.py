@@ -57,12 +57,14 @@ FOOTER_KEYS = (
     ("saved", "Saved", "saved"),
     ("help", "Help", "app.help"),
     ("quit", "Quit", "app.quit"),
+    ("zoom", "Zoom", "zoom"),  # after help and quit, which must fit on narrow terminals
 )
 
 # What the command palette offers on this screen: (title, help, action).
 PALETTE_ACTIONS = (
     ("Open headline", "Open the headline under the cursor in the reader", "open_headline"),
     ("Switch pane", "Move the keys between the ticker and the reader", "switch_pane"),
+    ("Zoom pane", "Give the whole width to the pane with the keys, or back", "zoom"),
     ("Save / unsave", "Keep the article for good, or stop keeping it", "toggle_saved"),
     ("Open in browser", "Open the article's link in the web browser", "open_in_browser"),
     ("Copy link", "Copy the article's link to the clipboard", "copy_link"),
@@ -86,6 +88,8 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "switch_pane", "Pane", id="switch_pane"),
+        Binding("z", "zoom", "Zoom", id="zoom"),
+        Binding("escape", "unzoom", "Both panes", show=False),
         Binding("s", "toggle_saved", "Save", id="save"),
         Binding("o", "open_in_browser", "Browser", id="open_browser"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
@@ -107,6 +111,10 @@ class MainScreen(Screen[None]):
         self.loading_more = False
         self.last_error: str | None = None
         self._progress: dict[str, SourceStatus] = {}
+        self.zoomed: str | None = None
+        """The id of the pane given the whole screen ("ticker" or "reader"), or None."""
+        self.zoom_came_from_ticker = False
+        """Whether the zoomed reader was opened from the zoomed ticker (escape returns there)."""
         self.auto_refresh_timer: Timer | None = None
         """Refreshes every Settings.refresh_minutes; None when that is 0."""
 
@@ -236,6 +244,10 @@ class MainScreen(Screen[None]):
     def open_url(self, url: str, title: str = "") -> None:
         """Show the article at `url` in the reader (loaded in a worker) and mark it read."""
         self.reader.show_loading(url, screen_line(title))
+        if self.zoomed == "ticker":  # zoomed on the headlines: read zoomed too; escape goes back
+            self._zoom(self.reader)
+            self.zoom_came_from_ticker = True
+            self.reader.focus()
         self.ticker.select(url)
         try:
             self.app.library.mark_read(url)
@@ -282,11 +294,35 @@ class MainScreen(Screen[None]):
         self.ticker.action_open()
 
     def action_switch_pane(self) -> None:
-        """Give the keys to the other pane."""
-        if self.focused is self.ticker:
-            self.reader.focus()
+        """Give the keys to the other pane (zoomed, if the panes are zoomed)."""
+        pane = self.reader if self.focused is self.ticker else self.ticker
+        if self.zoomed is not None:
+            self._zoom(pane)
+        pane.focus()
+
+    def action_zoom(self) -> None:
+        """Give the whole screen to the pane with the keys (whole headlines, wide pages), or
+        go back to the two panes."""
+        if self.zoomed is not None:
+            self._zoom(None)
         else:
+            self._zoom(self.reader if self.focused is self.reader else self.ticker)
+
+    def action_unzoom(self) -> None:
+        """Back from an article opened in the zoomed ticker to that ticker; else both panes."""
+        if self.zoomed == "reader" and self.zoom_came_from_ticker:
+            self._zoom(self.ticker)
             self.ticker.focus()
+        else:
+            self._zoom(None)
+
+    def _zoom(self, pane: HeadlineTicker | ArticleReader | None) -> None:
+        # Classes, not Screen.maximize(): a maximized widget keeps its CSS width and is laid
+        # out above the breaking and status lines; hiding the other pane keeps the layout.
+        self.zoomed = None if pane is None else pane.id
+        self.zoom_came_from_ticker = False
+        self.set_class(pane is self.ticker, "-zoom-ticker")
+        self.set_class(pane is self.reader, "-zoom-reader")
 
     def action_toggle_saved(self) -> None:
         """Save the article (fetching it if need be), or unsave it if it is saved."""
