@@ -32,6 +32,8 @@ from newsterm.time_format import clock_text, display_zone
 __all__ = ["MATCH_END", "MATCH_START", "Library", "ArticleResult", "SourceStatus", "PrefetchReport"]
 
 if TYPE_CHECKING:  # the network layer imports httpx: keep it off the start-up path
+    from concurrent.futures import ProcessPoolExecutor
+
     from newsterm.net import Failure, Fetcher, Response
 
 # The extractor's rules version: articles made by an older one are re-extracted from their
@@ -44,6 +46,13 @@ LISTING_ACCEPT = (
 )
 
 ProgressCallback = Callable[["SourceStatus"], None]
+
+
+PARSE_POOL_MIN_SOURCES = 24
+"""A refresh of this many sources parses in worker processes: parsing an 80 KB page costs
+~6 ms of CPU, which threads cannot spread over cores; below this, starting workers costs more."""
+MAX_PARSE_WORKERS = 4
+"""At most this many worker processes (and one core is always left to fetching and storing)."""
 
 
 @dataclass(slots=True)
@@ -119,6 +128,8 @@ class Library:
         self.offline_reason: str | None = "offline mode" if settings.offline else None
         self._fetcher: Fetcher | None = None
         self._active_urls: list[str] | None = None
+        self._parse_pool: ProcessPoolExecutor | None = None
+        """Worker processes that parse listings during a large refresh (None otherwise)."""
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -260,9 +271,31 @@ class Library:
                 _report(on_progress, status)
             return statuses
         tasks = [self.refresh_source(s, on_progress=on_progress, force=force) for s in chosen]
-        statuses = list(await asyncio.gather(*tasks))
+        pool = None
+        if len(chosen) >= PARSE_POOL_MIN_SOURCES and self._parse_pool is None:
+            pool = self._parse_pool = _start_parse_pool()
+        try:
+            statuses = list(await asyncio.gather(*tasks))
+        finally:
+            if pool is not None:
+                self._parse_pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
         self._notice_offline(statuses)
         return statuses
+
+    async def _parse(self, body: bytes, url: str, content_type: str | None, timezone: str):
+        """A listing parsed in a worker process during a large refresh, else in a thread."""
+        if self._parse_pool is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(
+                    self._parse_pool, _parse_listing, body, url, content_type, timezone
+                )
+            except (OSError, RuntimeError):
+                # A worker died (killed, out of memory; BrokenProcessPool is a RuntimeError)
+                # or the pool was shut down meanwhile: parse here instead.
+                pass
+        return await asyncio.to_thread(_parse_listing, body, url, content_type, timezone)
 
     async def refresh_source(
         self,
@@ -323,16 +356,14 @@ class Library:
             state.last_success = now
             self._record_quietly(state)
             return SourceStatus(source, "not-modified", "no change")
-        listing = await asyncio.to_thread(
-            _parse_listing, fetched.body, fetched.url, fetched.content_type, source.timezone
+        listing = await self._parse(
+            fetched.body, fetched.url, fetched.content_type, source.timezone
         )
         if not listing.headlines and listing.feeds:
             # The page lists nothing we can read but advertises a feed: follow that instead.
             feed = await self._get_fetcher().fetch(listing.feeds[0], accept=LISTING_ACCEPT)
             if not isinstance(feed, Failure) and not feed.not_modified:
-                listing = await asyncio.to_thread(
-                    _parse_listing, feed.body, feed.url, feed.content_type, source.timezone
-                )
+                listing = await self._parse(feed.body, feed.url, feed.content_type, source.timezone)
         if not listing.headlines:
             state.last_error = listing.reason or "no headlines found"
             self._record_quietly(state)
@@ -603,6 +634,39 @@ class Library:
 def _report(callback: ProgressCallback | None, status: SourceStatus) -> None:
     if callback is not None:
         callback(status)
+
+
+def _start_parse_pool() -> ProcessPoolExecutor | None:
+    """Worker processes for parsing, started now so they import while the first fetches
+    wait; None on one core, or where processes cannot be started (then threads parse).
+
+    "spawn", not "fork": the TUI has threads, and a forked child inherits their locks.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min((os.cpu_count() or 1) - 1, MAX_PARSE_WORKERS)
+    if workers < 1:
+        return None
+    try:
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_prepare_worker
+        )
+        for _ in range(workers):
+            pool.submit(_prepare_worker)  # starts the process now, not at the first parse
+    except (OSError, RuntimeError):
+        return None
+    return pool
+
+
+def _prepare_worker() -> None:
+    """In a parse worker: ctrl+c is the parent's to handle; the parser is imported ahead."""
+    import signal
+
+    import newsterm.sources  # noqa: F401 - imported now, while the first fetches wait
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _parse_listing(body: bytes, url: str, content_type: str | None, timezone: str):
