@@ -654,19 +654,32 @@ def _start_parse_pool() -> ProcessPoolExecutor | None:
             workers, mp_context=multiprocessing.get_context("spawn"), initializer=_prepare_worker
         )
         for _ in range(workers):
-            pool.submit(_prepare_worker)  # starts the process now, not at the first parse
+            pool.submit(int)  # start each process now, not at the first parse
     except (OSError, RuntimeError):
         return None
     return pool
 
 
 def _prepare_worker() -> None:
-    """In a parse worker: ctrl+c is the parent's to handle; the parser is imported ahead."""
+    """In a parse worker: ctrl+c is the parent's to handle; the parser is imported ahead; and
+    the worker ends with its parent, even a killed one (its task queue would never close)."""
+    import multiprocessing
+    import os
     import signal
+    import threading
+    from multiprocessing.connection import wait
 
     import newsterm.sources  # noqa: F401 - imported now, while the first fetches wait
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+
+        def end_with_parent() -> None:
+            wait([parent.sentinel])
+            os._exit(0)
+
+        threading.Thread(target=end_with_parent, daemon=True).start()
 
 
 def _parse_listing(body: bytes, url: str, content_type: str | None, timezone: str):

@@ -5,6 +5,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +89,48 @@ async def test_a_small_refresh_starts_no_process(tmp_path, loopback):
     )
     assert [s.state for s in statuses] == ["ok"] * 3
     assert children and max(children) == 0
+
+
+def _children(pid: int) -> list[int]:
+    """The live (not zombie) processes whose parent is `pid`, read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        state, parent = fields[0], int(fields[1])
+        if parent == pid and state != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find children")
+def test_workers_end_with_a_killed_refresh(tmp_path, loopback):
+    # Sources that answer only after the kill: the workers are up, waiting for pages.
+    urls = [loopback.route(f"/slow-{n}", PAGE, delay=30) for n in range(PARSE_POOL_MIN_SOURCES)]
+    sources = [arg for url in urls for arg in ("--source", url)]
+    env = {**os.environ, "NEWSTERM_DATA_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "newsterm", "refresh", *sources]
+    refresh = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30  # a hang guard: the workers start in well under 1 s
+        while len(children := _children(refresh.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(children) >= 2, "the refresh never started its worker process"
+        time.sleep(0.5)  # past the workers' start-up, into waiting for work
+    finally:
+        refresh.kill()
+        refresh.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in children if _alive(pid)], "worker processes outlived the refresh"
