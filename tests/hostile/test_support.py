@@ -99,9 +99,9 @@ def rss(items: Iterable[tuple[str, str]], *, prolog: str = '<?xml version="1.0"?
     return f'{prolog}<rss version="2.0"><channel><title>Feed</title>{body}</channel></rss>'
 
 
-def painted_segments(app: object) -> list[Segment]:
-    """Every segment each displayed widget of every screen paints (public Widget.render_lines)."""
-    segments: list[Segment] = []
+def painted_strips(app: object) -> list[list[Segment]]:
+    """Every line each displayed widget of every screen paints (public Widget.render_lines)."""
+    strips: list[list[Segment]] = []
     for screen in app.screen_stack:  # type: ignore[attr-defined]
         for widget in screen.walk_children(with_self=True):
             if not widget.is_mounted or not widget.display:
@@ -109,24 +109,18 @@ def painted_segments(app: object) -> list[Segment]:
             width, height = widget.outer_size
             if width <= 0 or height <= 0:
                 continue
-            for strip in widget.render_lines(Region(0, 0, width, height)):
-                segments.extend(strip)
-    return segments
+            strips.extend(list(strip) for strip in widget.render_lines(Region(0, 0, width, height)))
+    return strips
+
+
+def painted_segments(app: object) -> list[Segment]:
+    """Every segment painted, in order."""
+    return [segment for strip in painted_strips(app) for segment in strip]
 
 
 def painted_text(app: object) -> str:
     """The text of everything painted, one widget line per line."""
-    lines: list[str] = []
-    for screen in app.screen_stack:  # type: ignore[attr-defined]
-        for widget in screen.walk_children(with_self=True):
-            if not widget.is_mounted or not widget.display:
-                continue
-            width, height = widget.outer_size
-            if width <= 0 or height <= 0:
-                continue
-            for strip in widget.render_lines(Region(0, 0, width, height)):
-                lines.append("".join(segment.text for segment in strip))
-    return "\n".join(lines)
+    return "\n".join("".join(segment.text for segment in strip) for strip in painted_strips(app))
 
 
 def live_links(segments: Iterable[Segment]) -> list[str]:
