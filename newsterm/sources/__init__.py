@@ -34,13 +34,14 @@ def parse(
     """
     if not body or body.isspace():
         return Listing(reason=EMPTY_RESPONSE)
+    cut = len(body) > MAX_LISTING_BYTES
     body = bytes(body[:MAX_LISTING_BYTES])
     try:
         tz = dates.zone(timezone)
     except ValueError:
         tz = dates.zone(None)  # a bad per-source setting must not stop its headlines
     try:
-        return _parse_by_format(body, url, content_type, tz, today, use_presets)
+        return _parse_by_format(body, url, content_type, tz, today, use_presets, cut)
     except Exception as error:
         # Last line of defence: a page we misread must cost its source one refresh, never
         # the whole refresh. The tests assert this reason never shows up on their inputs.
@@ -54,6 +55,7 @@ def _parse_by_format(
     tz: tzinfo,
     today: date | None,
     use_presets: bool,
+    cut: bool,
 ) -> Listing:
     from newsterm.sources.sniffing import sniff_format
 
@@ -61,7 +63,7 @@ def _parse_by_format(
     if found == "feed":
         from newsterm.sources.feeds import parse_feed
 
-        return parse_feed(body, url, content_type, tz)
+        return parse_feed(body, url, content_type, tz, cut=cut)
     if found == "html":
         from newsterm.sources.html_listing import parse_html_listing
 

@@ -39,13 +39,14 @@ class FeedRefused(ValueError):
     """A feed not handed to feedparser at all; the message says why, in a few words."""
 
 
-def defuse_feed(body: bytes, content_type: str | None = None) -> bytes:
+def defuse_feed(body: bytes, content_type: str | None = None, *, cut: bool = False) -> bytes:
     """The feed re-encoded as UTF-8 XML that is safe and quick for feedparser.
 
     - every DOCTYPE (with its internal subset) and ENTITY/ELEMENT/ATTLIST declaration is
       removed, so no entity can expand (billion laughs) or read a file (XXE);
     - a feed whose root element is never closed is refused: it stopped being written, and
-      taking it as good would let the half copy's validators replace the whole copy's;
+      taking it as good would let the half copy's validators replace the whole copy's —
+      unless `cut` says we kept only its head ourselves: then it ends at its last whole item;
     - text runs are cut at MAX_FIELD_CHARS;
     - author/e-mail elements are renamed out of feedparser's way;
     - items after the first MAX_FEED_ITEMS are dropped and the document closed again, and a
@@ -60,7 +61,11 @@ def defuse_feed(body: bytes, content_type: str | None = None) -> bytes:
         raise FeedRefused(UNREADABLE)
     root = first_element_name(text)
     if root is not None and not _closes(text, root):
-        raise FeedRefused(CUT_SHORT)
+        if not cut:
+            raise FeedRefused(CUT_SHORT)
+        item_ends = [match.end() for match in _ITEM_END.finditer(text)]
+        if item_ends:
+            text = _close_after(text, item_ends[-1], root)
     text = _cap_text_runs(text)
     text = _AUTHOR_TAG.sub(r"<\1\2ignored-\3", text)
     text = _cap_items(text, root or "rss")
@@ -69,9 +74,13 @@ def defuse_feed(body: bytes, content_type: str | None = None) -> bytes:
 
 
 def _closes(text: str, root: str) -> bool:
-    """Whether the root element's end tag is there (anything after it is ignored, as
-    feedparser ignores a PHP warning printed after `</rss>`)."""
-    return re.search(rf"</{re.escape(root)}\s*>", text, re.IGNORECASE) is not None
+    """Whether the root element ends: its end tag is there (anything after it is ignored, as
+    feedparser ignores a PHP warning printed after `</rss>`), or it is empty (`<rss/>`)."""
+    name = re.escape(root)
+    if re.search(rf"</{name}\s*>", text, re.IGNORECASE):
+        return True
+    start = re.search(rf"<{name}(?=[\s/>])[^>]*>", text, re.IGNORECASE)
+    return start is not None and start.group().endswith("/>")
 
 
 def _strip_declarations(text: str) -> str | None:
@@ -147,7 +156,7 @@ def _cap_loose_tags(text: str, root: str) -> str:
             return text
         position = match.end()
     item_ends = [match.end() for match in _ITEM_END.finditer(text, 0, position)]
-    # No item ends in time: keep the head alone (the channel's title), drop the stray tags.
+    # No item ends in time: keep what comes before the limit (the channel's title with it).
     cut = item_ends[-1] if item_ends else text.rfind("<", 0, position)
     return _close_after(text, cut, root)
 

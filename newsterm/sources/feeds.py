@@ -22,12 +22,17 @@ _BLOCKS = {
 }  # fmt: skip
 
 
-def parse_feed(body: bytes, url: str, content_type: str | None, tz: tzinfo) -> Listing:
-    """The items of an RSS 0.9x/1.0/2.0 or Atom feed as Headlines (plain text, aware times)."""
+def parse_feed(
+    body: bytes, url: str, content_type: str | None, tz: tzinfo, *, cut: bool = False
+) -> Listing:
+    """The items of an RSS 0.9x/1.0/2.0 or Atom feed as Headlines (plain text, aware times).
+
+    `cut` says the caller kept only the head of a longer body (see defuse_feed).
+    """
     import feedparser  # deferred: pages that are not feeds never pay for importing it
 
     try:
-        safe = defuse_feed(body, content_type)
+        safe = defuse_feed(body, content_type, cut=cut)
     except FeedRefused as refused:
         return Listing(reason=str(refused))
     try:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from newsterm.sources import parse
+from newsterm.sources import MAX_LISTING_BYTES, parse
 from newsterm.sources.feed_safety import (
     CUT_SHORT,
     MAX_FEED_ITEMS,
@@ -95,3 +95,27 @@ def test_stray_tags_before_any_item_leave_the_head_and_no_items():
     assert len(_TAG.findall(safe)) <= MAX_LOOSE_TAGS + 2
     assert b"<item>" not in safe
     assert parse(body, "https://example.org/rss", FEED_TYPE).reason == "the feed has no items"
+
+
+def test_a_feed_longer_than_the_listing_cap_ends_at_its_last_whole_item():
+    # 6 MiB of well-formed feed: parse() keeps the first MAX_LISTING_BYTES, so the end tag is
+    # gone by our own hand — that is not a feed cut short by its server.
+    summary = "word " * 600
+    items = "".join(
+        f"<item><title>Story {n}</title><link>https://example.org/{n}</link>"
+        f"<description>{summary}</description></item>"
+        for n in range(2_100)
+    )
+    body = _rss(items)
+    assert len(body) > MAX_LISTING_BYTES
+    listing = parse(body, "https://example.org/rss", FEED_TYPE)
+    assert listing.reason is None
+    kept = len(listing.headlines)
+    assert 1_000 < kept < 2_100  # every item wholly inside the first 5 MiB, none cut
+    assert [h.url for h in listing.headlines] == [f"https://example.org/{n}" for n in range(kept)]
+    assert listing.headlines[-1].summary == summary.strip()
+
+
+def test_an_empty_feed_is_not_taken_for_one_cut_short():
+    listing = parse(b'<rss version="2.0"/>', "https://example.org/rss", FEED_TYPE)
+    assert listing.reason == "the feed has no items"
