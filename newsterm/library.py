@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsterm.config import Settings
-from newsterm.models import Article, Headline, Source
+from newsterm.models import Article, Headline, Listing, Source
 from newsterm.store import (
     MATCH_END,
     MATCH_START,
@@ -69,24 +69,14 @@ class SourceStatus:
     next_page: str | None = None
     unreachable: bool = False
     """True when the failure means no network (DNS, no route, refused), not a bad site."""
-    http_status: int | None = None
-    """The status the site answered with, when it answered."""
+    gone: bool = False
+    """True when asking for this page again will not help: the site said it has no such
+    page (404, 410), or the page was read whole and lists nothing."""
 
     @property
     def ok(self) -> bool:
         """Whether the source's headlines are as fresh as the site's (or unchanged)."""
         return self.state in ("ok", "not-modified")
-
-    @property
-    def gone(self) -> bool:
-        """Whether asking again will not help: the site answered, but with no such page
-        (4xx other than 408 and 429) or a page without headlines."""
-        status = self.http_status
-        return (
-            self.state == "failed"
-            and status is not None
-            and (200 <= status < 300 or (400 <= status < 500 and status not in (408, 429)))
-        )
 
 
 @dataclass(slots=True)
@@ -128,8 +118,6 @@ class Library:
         self.offline_reason: str | None = "offline mode" if settings.offline else None
         self._fetcher: Fetcher | None = None
         self._active_urls: list[str] | None = None
-        self._parse_pool: ProcessPoolExecutor | None = None
-        """Worker processes that parse listings during a large refresh (None otherwise)."""
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -270,32 +258,18 @@ class Library:
             for status in statuses:
                 _report(on_progress, status)
             return statuses
-        tasks = [self.refresh_source(s, on_progress=on_progress, force=force) for s in chosen]
-        pool = None
-        if len(chosen) >= PARSE_POOL_MIN_SOURCES and self._parse_pool is None:
-            pool = self._parse_pool = _start_parse_pool()
+        # Many sources: their pages are parsed in worker processes, which use the other cores.
+        workers = ListingParser(processes=len(chosen) >= PARSE_POOL_MIN_SOURCES)
+        tasks = [
+            self.refresh_source(s, on_progress=on_progress, force=force, parser=workers)
+            for s in chosen
+        ]
         try:
             statuses = list(await asyncio.gather(*tasks))
         finally:
-            if pool is not None:
-                self._parse_pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
+            workers.close()
         self._notice_offline(statuses)
         return statuses
-
-    async def _parse(self, body: bytes, url: str, content_type: str | None, timezone: str):
-        """A listing parsed in a worker process during a large refresh, else in a thread."""
-        if self._parse_pool is not None:
-            loop = asyncio.get_running_loop()
-            try:
-                return await loop.run_in_executor(
-                    self._parse_pool, _parse_listing, body, url, content_type, timezone
-                )
-            except (OSError, RuntimeError):
-                # A worker died (killed, out of memory; BrokenProcessPool is a RuntimeError)
-                # or the pool was shut down meanwhile: parse here instead.
-                pass
-        return await asyncio.to_thread(_parse_listing, body, url, content_type, timezone)
 
     async def refresh_source(
         self,
@@ -304,8 +278,10 @@ class Library:
         url: str | None = None,
         on_progress: ProgressCallback | None = None,
         force: bool = False,
+        parser: ListingParser | None = None,
     ) -> SourceStatus:
-        """Refresh one source (or fetch one of its further pages, given `url`)."""
+        """Refresh one source (or fetch one of its further pages, given `url`); `parser` is
+        where its page is parsed (a thread unless refresh() passes its workers)."""
         page_url = url or source.url
         state = self.store.fetch_state(page_url)
         now = time.time()
@@ -326,12 +302,13 @@ class Library:
             accept=LISTING_ACCEPT,
             on_retry=retrying,
         )
-        status = await self._store_fetched_listing(source, page_url, state, fetched)
+        parser = parser or ListingParser(processes=False)
+        status = await self._store_fetched_listing(source, state, fetched, parser)
         _report(on_progress, status)
         return status
 
     async def _store_fetched_listing(
-        self, source: Source, page_url: str, state: FetchState, fetched: Response | Failure
+        self, source: Source, state: FetchState, fetched: Response | Failure, parser: ListingParser
     ) -> SourceStatus:
         from newsterm.net import Failure, is_offline
 
@@ -347,7 +324,7 @@ class Library:
                 "failed",
                 fetched.message,
                 unreachable=is_offline(fetched),
-                http_status=fetched.status,
+                gone=fetched.status in (404, 410),
             )
         state.last_status = fetched.status
         state.next_try = None
@@ -356,18 +333,24 @@ class Library:
             state.last_success = now
             self._record_quietly(state)
             return SourceStatus(source, "not-modified", "no change")
-        listing = await self._parse(
+        listing = await parser.parse(
             fetched.body, fetched.url, fetched.content_type, source.timezone
         )
+        read_whole = _read_whole(listing)
         if not listing.headlines and listing.feeds:
             # The page lists nothing we can read but advertises a feed: follow that instead.
             feed = await self._get_fetcher().fetch(listing.feeds[0], accept=LISTING_ACCEPT)
-            if not isinstance(feed, Failure) and not feed.not_modified:
-                listing = await self._parse(feed.body, feed.url, feed.content_type, source.timezone)
+            if isinstance(feed, Failure) or feed.not_modified:
+                read_whole = False
+            else:
+                listing = await parser.parse(
+                    feed.body, feed.url, feed.content_type, source.timezone
+                )
+                read_whole = _read_whole(listing)
         if not listing.headlines:
             state.last_error = listing.reason or "no headlines found"
             self._record_quietly(state)
-            return SourceStatus(source, "failed", state.last_error, http_status=fetched.status)
+            return SourceStatus(source, "failed", state.last_error, gone=read_whole)
         state.etag = fetched.etag
         state.last_modified = fetched.last_modified
         state.last_error = None
@@ -636,42 +619,100 @@ def _report(callback: ProgressCallback | None, status: SourceStatus) -> None:
         callback(status)
 
 
-def _start_parse_pool() -> ProcessPoolExecutor | None:
-    """Worker processes for parsing, started now so they import while the first fetches
-    wait; None on one core, or where processes cannot be started (then threads parse).
+class ListingParser:
+    """Where one refresh parses its pages: in worker processes (started at the first page,
+    so a refresh that brings nothing new starts none), else in a thread."""
+
+    def __init__(self, *, processes: bool) -> None:
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def parse(
+        self, body: bytes, url: str, content_type: str | None, timezone: str
+    ) -> Listing:
+        """The listing in `body`; never raises (a lost worker hands its page to a thread)."""
+        if self.processes and self._pool is None:
+            self._pool = _start_workers()
+            self.processes = self._pool is not None
+        if self._pool is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(
+                    self._pool, _parse_listing, body, url, content_type, timezone
+                )
+            except Exception:  # a worker died (BrokenProcessPool) or the pool is closing
+                pass
+        return await asyncio.to_thread(_parse_listing, body, url, content_type, timezone)
+
+    def close(self) -> None:
+        """Let the workers go (they finish and exit on their own)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def _start_workers() -> ProcessPoolExecutor | None:
+    """Worker processes for parsing; None on one core, or where none can be started.
 
     "spawn", not "fork": the TUI has threads, and a forked child inherits their locks.
+    ctrl+c is ignored while they start (the setting survives exec), so it cannot reach a
+    worker before its initializer has set that up for itself.
     """
     import multiprocessing
     import os
+    import signal
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min((os.cpu_count() or 1) - 1, MAX_PARSE_WORKERS)
     if workers < 1:
         return None
     try:
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: leave signals alone
+        interrupt = None
+    try:
         pool = ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("spawn"), initializer=_prepare_worker
         )
         for _ in range(workers):
-            pool.submit(int)  # start each process now, not at the first parse
+            pool.submit(int)  # start each process now
     except (OSError, RuntimeError):
         return None
+    finally:
+        if interrupt is not None:
+            signal.signal(signal.SIGINT, interrupt)
     return pool
 
 
+def _read_whole(listing: Listing) -> bool:
+    """Whether the page behind `listing` was read to its end (not cut short, not garbled)."""
+    from newsterm.sources import UNEXPECTED
+    from newsterm.sources.feed_safety import CUT_SHORT, UNREADABLE
+
+    reason = listing.reason or ""
+    return reason not in (CUT_SHORT, UNREADABLE) and not reason.startswith(UNEXPECTED)
+
+
 def _prepare_worker() -> None:
-    """In a parse worker: ctrl+c is the parent's to handle; the parser is imported ahead; and
-    the worker ends with its parent, even a killed one (its task queue would never close)."""
+    """In a parse worker: import the parsers ahead; leave ctrl+c to the parent; keep quiet on
+    the terminal (a worker's traceback would draw over the TUI: the parent parses instead);
+    and end with the parent, even a killed one (the task queue would never close)."""
     import multiprocessing
     import os
     import signal
     import threading
     from multiprocessing.connection import wait
 
-    import newsterm.sources  # noqa: F401 - imported now, while the first fetches wait
+    import feedparser  # noqa: F401 - every import here is done before the first page
+    import lxml.html  # noqa: F401
+
+    import newsterm.sources.feeds
+    import newsterm.sources.html_listing  # noqa: F401
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)
+    os.close(quiet)
     parent = multiprocessing.parent_process()
     if parent is not None:
 

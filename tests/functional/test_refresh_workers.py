@@ -81,6 +81,24 @@ async def test_killed_workers_cost_no_source(tmp_path, loopback):
     assert len(rows) == 40 * len(urls)
 
 
+async def test_a_refresh_with_nothing_new_to_parse_starts_no_process(tmp_path, loopback):
+    urls = [
+        loopback.route(f"/news-{n}", PAGE, etag=f'"v{n}"') for n in range(PARSE_POOL_MIN_SOURCES)
+    ]
+    await _refresh(tmp_path, urls)
+    deadline = time.monotonic() + 30  # a hang guard: the first refresh's workers exit at once
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not multiprocessing.active_children(), "the first refresh's workers stayed"
+    children: list[int] = []
+    statuses, rows = await _refresh(
+        tmp_path, urls, lambda status: children.append(len(multiprocessing.active_children()))
+    )
+    assert [s.state for s in statuses] == ["not-modified"] * len(urls)
+    assert children and max(children) == 0
+    assert len(rows) == 40 * len(urls)
+
+
 async def test_a_small_refresh_starts_no_process(tmp_path, loopback):
     urls = _sources(loopback, 3)
     children: list[int] = []
@@ -115,8 +133,10 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find children")
 def test_workers_end_with_a_killed_refresh(tmp_path, loopback):
-    # Sources that answer only after the kill: the workers are up, waiting for pages.
-    urls = [loopback.route(f"/slow-{n}", PAGE, delay=30) for n in range(PARSE_POOL_MIN_SOURCES)]
+    # One source answers at once, which starts the workers; the rest answer only after the
+    # kill, so the workers are up and waiting for pages when it comes.
+    urls = [loopback.route("/quick", PAGE)]
+    urls += [loopback.route(f"/slow-{n}", PAGE, delay=30) for n in range(PARSE_POOL_MIN_SOURCES)]
     sources = [arg for url in urls for arg in ("--source", url)]
     env = {**os.environ, "NEWSTERM_DATA_DIR": str(tmp_path)}
     command = [sys.executable, "-m", "newsterm", "refresh", *sources]
