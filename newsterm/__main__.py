@@ -2,5 +2,5 @@
 
 from newsterm.cli import main
 
-if __name__ == "__main__":  # not when a worker process re-imports the main module
+if __name__ == "__main__":  # run as a script, not merely imported
     raise SystemExit(main())

@@ -15,7 +15,7 @@ from typing import Any
 from newsterm import __version__
 from newsterm.config import ConfigError, Settings, load_settings
 from newsterm.sanitize import clean_text, one_line
-from newsterm.time_format import LOCAL_ZONE, clock_text, date_time_text, day_header
+from newsterm.time_format import check_display_zone, clock_text, date_time_text, day_header
 
 # Failures listed one per line after `refresh --articles`; the rest are counted.
 _SHOWN_ERRORS = 10
@@ -417,7 +417,7 @@ async def _sources(library: Any, args: argparse.Namespace) -> int:
         return 0
     if args.action == "add":
         if args.timezone:
-            from newsterm.dates import zone
+            from newsterm.zones import zone
 
             zone(args.timezone)  # an unknown zone is refused now, not when an article is read
         source = library.add_source(args.url, args.name, args.timezone)
@@ -503,7 +503,7 @@ _COMMANDS: dict[str, Handler] = {
 # -- output ------------------------------------------------------------------------------------
 
 
-def article_plain(article: Any, zone: tzinfo) -> str:
+def article_plain(article: Any, zone: tzinfo | None) -> str:
     """The article as plain text: title, a date/byline line, then the body."""
     parts = [article.title or "(untitled)"]
     meta = _article_meta(article, zone)
@@ -515,7 +515,7 @@ def article_plain(article: Any, zone: tzinfo) -> str:
     return "\n".join(parts) + ("\n\n" + body if body else "")
 
 
-def article_markdown(article: Any, zone: tzinfo) -> str:
+def article_markdown(article: Any, zone: tzinfo | None) -> str:
     """The article as Markdown: a heading, a date/byline line in italics, then the body."""
     parts = [f"# {article.title or '(untitled)'}"]
     meta = _article_meta(article, zone)
@@ -528,7 +528,7 @@ def article_markdown(article: Any, zone: tzinfo) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def _article_meta(article: Any, zone: tzinfo) -> str:
+def _article_meta(article: Any, zone: tzinfo | None) -> str:
     from urllib.parse import urlsplit
 
     bits = []
@@ -543,14 +543,10 @@ def _article_meta(article: Any, zone: tzinfo) -> str:
 
 
 def _check_display_zone(settings: Settings) -> None:
-    name = settings.display_timezone
-    if name and name != LOCAL_ZONE:
-        from newsterm.dates import zone
-
-        try:
-            zone(name)
-        except ValueError:
-            raise CommandError(f"unknown time zone: {name}") from None
+    try:
+        check_display_zone(settings.display_timezone)
+    except ValueError:
+        raise CommandError(f"unknown time zone: {settings.display_timezone}") from None
 
 
 def _count(number: int, noun: str) -> str:

@@ -282,16 +282,16 @@ def _sources_from(value: Any, path: Path, line: Any) -> list[SourceSettings]:
 
 def _check_zone(name: str, where: str, *, display: bool = False) -> None:
     """Refuse a time zone the app would fail on later, naming where it was set."""
-    if display and name == "local":  # time_format.LOCAL_ZONE: the machine's zone
-        return
-    from newsterm.dates import zone
+    from newsterm.time_format import check_display_zone
+    from newsterm.zones import zone
 
     try:
-        zone(name)
-        return
+        if display:
+            check_display_zone(name)  # also "local", the machine's zone
+        else:
+            zone(name)
     except ValueError:
-        pass
-    raise ConfigError(f"{where}: unknown time zone {name!r}")
+        raise ConfigError(f"{where}: unknown time zone {name!r}") from None
 
 
 def _expect(value: Any, kind: type, where: str) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DEFAULT_ZONE = "Europe/Kyiv"
 # Only the head of a string is read: a date line is short, and a bound keeps every regex
 # below linear in a size we choose rather than in what a page sends.
 MAX_TEXT = 200
@@ -15,9 +13,6 @@ MAX_TEXT = 200
 # into the future of the reference day (a list read just after midnight, clocks a bit off).
 _FUTURE_SLACK = timedelta(days=7)
 
-# Older tz databases know only one of the two spellings of Kyiv's zone.
-_ZONE_ALIASES = {"Europe/Kyiv": "Europe/Kiev", "Europe/Kiev": "Europe/Kyiv"}
-_UTC_NAMES = {"utc", "z", "gmt", "etc/utc"}
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -115,25 +110,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 @lru_cache(maxsize=64)
-def zone(name: str | None = None) -> tzinfo:
-    """The time zone called `name` (an IANA name; Europe/Kyiv when None or empty).
-
-    Raises ValueError for a name the tz database does not know, so a bad setting is
-    reported where it is read rather than as a wrong time much later.
-    """
-    key = (name or DEFAULT_ZONE).strip()
-    if key.lower() in _UTC_NAMES:
-        return UTC
-    for candidate in (key, _ZONE_ALIASES.get(key)):
-        if not candidate:
-            continue
-        try:
-            return ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            continue
-    raise ValueError(f"unknown time zone: {name!r}")
-
-
 def to_local(moment: datetime, tz: tzinfo) -> datetime:
     """`moment` in the zone `tz`: naive values are taken as already local, aware ones converted."""
     if moment.tzinfo is None or moment.utcoffset() is None:

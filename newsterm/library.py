@@ -232,8 +232,8 @@ class Library:
         reason = f" ({self.offline_reason})" if self.offline_reason else ""
         return f"offline — showing cache from {when}{reason}"
 
-    def display_zone(self) -> tzinfo:
-        """The zone times are shown in: the sources' own by default (see time_format)."""
+    def display_zone(self) -> tzinfo | None:
+        """The zone times are shown in: the sources' own by default, None for the machine's."""
         return display_zone(self.settings.display_timezone, (s.timezone for s in self.sources()))
 
     # -- refreshing ------------------------------------------------------------------------

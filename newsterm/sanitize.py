@@ -82,4 +82,4 @@ def for_terminal(text: str) -> str:
 
 def screen_line(text: str) -> str:
     """One line of web text for drawing in fixed cells: one_line after for_terminal."""
-    return one_line(for_terminal(text))
+    return _SPACES.sub(" ", for_terminal(text)).strip()  # for_terminal has cleaned it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 # Every "HH:MM" string made once: the ticker keeps one per row, and sharing them keeps a
 # 100,000-row window from holding 100,000 copies of the same 1,440 strings.
@@ -14,17 +14,19 @@ LOCAL_ZONE = "local"
 """The display_timezone setting that means the machine's own zone."""
 
 
-def display_zone(name: str, source_zones: Iterable[str]) -> tzinfo:
-    """The zone times are shown in.
+def display_zone(name: str, source_zones: Iterable[str]) -> tzinfo | None:
+    """The zone times are shown in; None for the machine's own.
 
     By default (`name` empty) the zone the sources write their times in, so the ticker
     reads "19:58" where the site does; the machine's zone when the sources' zones differ
     or with `name` "local"; else the zone `name` (ValueError if the tz database lacks it).
+    The machine's zone is None, not a tzinfo, because `astimezone(None)` asks the C library,
+    which knows every form TZ can take and the summer time of any date.
     """
-    from newsterm.dates import zone  # its date patterns are not needed to draw the first screen
+    from newsterm.zones import zone
 
     if name == LOCAL_ZONE:
-        return _machine_zone()
+        return None
     if name:
         return zone(name)
     zones = set(source_zones)
@@ -33,28 +35,15 @@ def display_zone(name: str, source_zones: Iterable[str]) -> tzinfo:
             return zone(zones.pop())
         except ValueError:
             pass  # a zone stored by an older version and since renamed: the machine's then
-    return _machine_zone()
+    return None
 
 
-def _machine_zone() -> tzinfo:
-    """The machine's zone with its daylight-saving rules (TZ, else /etc/localtime).
+def check_display_zone(name: str) -> None:
+    """Raise ValueError for a display_timezone setting that names no zone."""
+    if name and name != LOCAL_ZONE:
+        from newsterm.zones import zone
 
-    Not `datetime.now().astimezone().tzinfo`: that is today's fixed offset, and would put
-    a May headline an hour off in November.
-    """
-    import os
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    name = os.environ.get("TZ", "").lstrip(":")
-    try:
-        if name:
-            return ZoneInfo(name)
-        with open("/etc/localtime", "rb") as localtime:
-            return ZoneInfo.from_file(localtime, key="localtime")
-    except (OSError, ValueError, ZoneInfoNotFoundError):
-        pass  # a POSIX TZ rule or no zone file: today's offset is the best left
-    local = datetime.now().astimezone().tzinfo
-    return local if local is not None else UTC
+        zone(name)
 
 
 def day_header(day: date) -> str:
@@ -67,13 +56,13 @@ def clock_text(moment: datetime) -> str:
     return CLOCK_TEXTS[moment.hour * 60 + moment.minute]
 
 
-def date_time_text(moment: datetime, zone: tzinfo) -> str:
+def date_time_text(moment: datetime, zone: tzinfo | None) -> str:
     """A moment as "Friday, 16 May 2025, 19:58" in the display zone."""
     local = moment.astimezone(zone)
     return f"{local:%A}, {local.day} {local:%B %Y}, {clock_text(local)}"
 
 
-def epoch_text(epoch: float, zone: tzinfo) -> str:
+def epoch_text(epoch: float, zone: tzinfo | None) -> str:
     """Epoch seconds as "16 May 2025, 19:58" in the display zone."""
     local = datetime.fromtimestamp(epoch, zone)
     return f"{local.day} {local:%B %Y}, {clock_text(local)}"

@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement, document_fromstring
 
-from newsterm import dates
+from newsterm import zones
 from newsterm.extract.blocks import (
     Block,
     blocks_from_element,
@@ -70,7 +70,7 @@ def extract_article(
     if not isinstance(html, (bytes, str)):
         raise ExtractionError(f"expected the page as bytes or str, not {type(html).__name__}")
     try:
-        zone = dates.zone(timezone)
+        zone = zones.zone(timezone)
     except ValueError:
         raise ExtractionError(f"unknown time zone: {one_line(str(timezone))[:80]!r}") from None
     try:

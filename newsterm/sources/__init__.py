@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
-from newsterm import dates
+from newsterm import zones
 from newsterm.models import Listing
 
 MAX_LISTING_BYTES = 5 * 1024 * 1024
@@ -21,7 +21,7 @@ def parse(
     url: str,
     content_type: str | None = None,
     *,
-    timezone: str = dates.DEFAULT_ZONE,
+    timezone: str = zones.DEFAULT_ZONE,
     today: date | None = None,
     use_presets: bool = True,
 ) -> Listing:
@@ -37,9 +37,9 @@ def parse(
     cut = len(body) > MAX_LISTING_BYTES
     body = bytes(body[:MAX_LISTING_BYTES])
     try:
-        tz = dates.zone(timezone)
+        tz = zones.zone(timezone)
     except ValueError:
-        tz = dates.zone(None)  # a bad per-source setting must not stop its headlines
+        tz = zones.zone(None)  # a bad per-source setting must not stop its headlines
     try:
         return _parse_by_format(body, url, content_type, tz, today, use_presets, cut)
     except Exception as error:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
-from newsterm import dates
+from newsterm import dates, zones
 from newsterm.sanitize import one_line
 from newsterm.sources.links import absolute_http_url
 from newsterm.sources.rows import DayHeader, ListedItem, Row
@@ -134,7 +134,7 @@ def _time_texts(root: HtmlElement) -> list[_TimeText]:
             break
         attribute = element.get("datetime")
         text = one_line(element.text_content())[:_SHORT_LINE]
-        if (attribute and ":" in attribute and dates.parse_iso(attribute, dates.zone())) or (
+        if (attribute and ":" in attribute and dates.parse_iso(attribute, zones.zone())) or (
             dates.find_time(text) and dates.is_date_line(text)
         ):
             found.append(_TimeText(element, text, attribute))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -22,6 +20,7 @@ from tests.functional.test_app_support import (
     screen_segments,
     screen_text,
 )
+from tests.machine_zone import machine_zone
 
 KYIV_EVENING = datetime.fromisoformat("2025-05-16T19:00:00+03:00")
 
@@ -84,19 +83,10 @@ async def test_older_day_gets_its_own_header(tmp_path):
     ],
 )
 async def test_times_follow_the_display_zone(tmp_path, setting, shown):
-    machine_zone = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
-    try:
+    with machine_zone("America/New_York"):
         app = filled_app(tmp_path, display_timezone=setting)
         async with app.run_test(size=(120, 40)):
             assert f"{shown}  Russian demands at Istanbul talks" in screen_text(app)
-    finally:
-        if machine_zone is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = machine_zone
-        time.tzset()
 
 
 async def test_j_k_and_arrows_move_the_cursor(tmp_path):

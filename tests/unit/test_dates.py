@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsterm import dates
+from newsterm import dates, zones
 
 KYIV = ZoneInfo("Europe/Kyiv")
 REFERENCE = date(2025, 5, 17)
@@ -21,14 +21,14 @@ REFERENCE = date(2025, 5, 17)
 
 
 def test_zone_defaults_to_kyiv_and_knows_iana_names():
-    assert dates.zone(None).utcoffset(datetime(2025, 5, 16, 12)) == timedelta(hours=3)
-    assert dates.zone("Europe/Warsaw").utcoffset(datetime(2025, 1, 10, 12)) == timedelta(hours=1)
+    assert zones.zone(None).utcoffset(datetime(2025, 5, 16, 12)) == timedelta(hours=3)
+    assert zones.zone("Europe/Warsaw").utcoffset(datetime(2025, 1, 10, 12)) == timedelta(hours=1)
 
 
 @pytest.mark.parametrize("name", ["Mars/Olympus_Mons", "../../etc/passwd", "Europe/"])
 def test_zone_rejects_unknown_names_with_value_error(name):
     with pytest.raises(ValueError):
-        dates.zone(name)
+        zones.zone(name)
 
 
 # -- find_date: the forms news sites write ------------------------------------------------------
@@ -201,7 +201,7 @@ def test_parse_datetime_text_needs_a_date():
 
 
 def test_dst_is_decided_by_the_zone_database():
-    warsaw = dates.zone("Europe/Warsaw")
+    warsaw = zones.zone("Europe/Warsaw")
     summer = dates.parse_datetime_text("16.05.2025 19:58", warsaw, REFERENCE)
     winter = dates.parse_datetime_text("11.12.2024 15:16", warsaw, REFERENCE)
     assert summer.utcoffset() == timedelta(hours=2)

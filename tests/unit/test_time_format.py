@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
 from datetime import UTC, date, datetime
 
 import pytest
 
 from newsterm.time_format import date_time_text, day_header, display_zone, epoch_text
+from tests.machine_zone import machine_zone
 
 # 19:58 in Kyiv on a May evening (EEST, UTC+3), as the home site lists its first headline.
 MAY_HEADLINE = datetime(2025, 5, 16, 16, 58, tzinfo=UTC)
@@ -16,15 +16,8 @@ MAY_HEADLINE = datetime(2025, 5, 16, 16, 58, tzinfo=UTC)
 
 @pytest.fixture
 def machine_in_new_york():
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
+    with machine_zone("America/New_York"):
+        yield
 
 
 def _clock(zone) -> str:
@@ -66,3 +59,14 @@ def test_moments_and_epochs_are_written_in_the_zone_given():
     kyiv = display_zone("Europe/Kyiv", [])
     assert date_time_text(MAY_HEADLINE, kyiv) == "Friday, 16 May 2025, 19:58"
     assert epoch_text(MAY_HEADLINE.timestamp(), kyiv) == "16 May 2025, 19:58"
+
+
+@pytest.mark.parametrize(
+    "rule", ["CET-1CEST,M3.5.0,M10.5.0/3", ":/usr/share/zoneinfo/Europe/Paris", "Europe/Paris"]
+)
+def test_the_machines_zone_is_what_the_c_library_makes_of_tz(rule):
+    # Every form TZ can take, summer time included: a POSIX rule, a file path, a name.
+    if rule.startswith(":/") and not os.path.exists(rule[1:]):
+        pytest.skip("no zoneinfo file at that path here")
+    with machine_zone(rule):
+        assert _clock(display_zone("local", ["Europe/Kyiv"])) == "18:58"  # CEST, UTC+2

@@ -306,7 +306,9 @@ class MainScreen(Screen[None]):
         if self.zoomed is not None:
             self._zoom(None)
         else:
-            self._zoom(self.reader if self.focused is self.reader else self.ticker)
+            pane = self.reader if self.focused is self.reader else self.ticker
+            self._zoom(pane)
+            pane.focus()  # the keys go to the pane on screen, even if none had them
 
     def action_unzoom(self) -> None:
         """Back from an article opened in the zoomed ticker to that ticker; else both panes."""
