@@ -33,6 +33,8 @@ _AUTHOR_TAG = re.compile(
 _ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>", re.IGNORECASE)
 _UNFINISHED_ENTITY = re.compile(r"&[#\w]{0,12}\Z")
 _TAG_START = re.compile(r"<[/A-Za-z_]")
+# Comments and CDATA sections, also one the end of the text cut open.
+_QUOTED = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", re.DOTALL)
 
 
 class FeedRefused(ValueError):
@@ -77,9 +79,11 @@ def _closes(text: str, root: str) -> bool:
     """Whether the root element ends: its end tag is there (anything after it is ignored, as
     feedparser ignores a PHP warning printed after `</rss>`), or it is empty (`<rss/>`)."""
     name = re.escape(root)
-    if re.search(rf"</{name}\s*>", text, re.IGNORECASE):
+    # An end tag quoted in a comment or a CDATA section ends nothing.
+    markup = _QUOTED.sub("", text)
+    if re.search(rf"</{name}\s*>", markup, re.IGNORECASE):
         return True
-    start = re.search(rf"<{name}(?=[\s/>])[^>]*>", text, re.IGNORECASE)
+    start = re.search(rf"<{name}(?=[\s/>])[^>]*>", markup, re.IGNORECASE)
     return start is not None and start.group().endswith("/>")
 
 

@@ -43,8 +43,17 @@ def _rss(items: str, *, close: bool = True) -> bytes:
         b'<link href="https://example.org/a"/></entry>',
         b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><item>'
         b"<title>A</title><link>https://example.org/a</link></item></rdf:RDF",
+        _rss(_items(2) + "<item><description><![CDATA[a feed ends with </rss>", close=False),
+        b"<!-- </rss> --><rss><channel><item><title>A</title><link>https://example.org/a</link>",
     ],
-    ids=["rss-unclosed", "rss-end-tag-cut", "atom-unclosed", "rdf-end-tag-cut"],
+    ids=[
+        "rss-unclosed",
+        "rss-end-tag-cut",
+        "atom-unclosed",
+        "rdf-end-tag-cut",
+        "end-tag-in-cdata",
+        "end-tag-in-comment",
+    ],
 )
 def test_a_feed_whose_root_is_never_closed_is_cut_short(body):
     with pytest.raises(FeedRefused, match=CUT_SHORT):
