@@ -64,7 +64,7 @@ FOOTER_KEYS = (
 PALETTE_ACTIONS = (
     ("Open headline", "Open the headline under the cursor in the reader", "open_headline"),
     ("Switch pane", "Move the keys between the ticker and the reader", "switch_pane"),
-    ("Zoom pane", "Give the whole width to the pane with the keys, or back", "zoom"),
+    ("Zoom pane", "Give the whole screen to the pane with the keys, or go back", "zoom"),
     ("Save / unsave", "Keep the article for good, or stop keeping it", "toggle_saved"),
     ("Open in browser", "Open the article's link in the web browser", "open_in_browser"),
     ("Copy link", "Copy the article's link to the clipboard", "copy_link"),
