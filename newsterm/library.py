@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsterm.config import Settings
+from newsterm.listing_parser import PARSE_POOL_MIN_SOURCES, ListingParser
 from newsterm.models import Article, Headline, Listing, Source
 from newsterm.store import (
     MATCH_END,
@@ -32,8 +33,6 @@ from newsterm.time_format import clock_text, display_zone
 __all__ = ["MATCH_END", "MATCH_START", "Library", "ArticleResult", "SourceStatus", "PrefetchReport"]
 
 if TYPE_CHECKING:  # the network layer imports httpx: keep it off the start-up path
-    from concurrent.futures import ProcessPoolExecutor
-
     from newsterm.net import Failure, Fetcher, Response
 
 # The extractor's rules version: articles made by an older one are re-extracted from their
@@ -46,13 +45,6 @@ LISTING_ACCEPT = (
 )
 
 ProgressCallback = Callable[["SourceStatus"], None]
-
-
-PARSE_POOL_MIN_SOURCES = 24
-"""A refresh of this many sources parses in worker processes: parsing an 80 KB page costs
-~6 ms of CPU, which threads cannot spread over cores; below this, starting workers costs more."""
-MAX_PARSE_WORKERS = 4
-"""At most this many worker processes (and one core is always left to fetching and storing)."""
 
 
 @dataclass(slots=True)
@@ -619,71 +611,6 @@ def _report(callback: ProgressCallback | None, status: SourceStatus) -> None:
         callback(status)
 
 
-class ListingParser:
-    """Where one refresh parses its pages: in worker processes (started at the first page,
-    so a refresh that brings nothing new starts none), else in a thread."""
-
-    def __init__(self, *, processes: bool) -> None:
-        self.processes = processes
-        self._pool: ProcessPoolExecutor | None = None
-
-    async def parse(
-        self, body: bytes, url: str, content_type: str | None, timezone: str
-    ) -> Listing:
-        """The listing in `body`; never raises (a lost worker hands its page to a thread)."""
-        if self.processes and self._pool is None:
-            self._pool = _start_workers()
-            self.processes = self._pool is not None
-        if self._pool is not None:
-            loop = asyncio.get_running_loop()
-            try:
-                return await loop.run_in_executor(
-                    self._pool, _parse_listing, body, url, content_type, timezone
-                )
-            except Exception:  # a worker died (BrokenProcessPool) or the pool is closing
-                pass
-        return await asyncio.to_thread(_parse_listing, body, url, content_type, timezone)
-
-    def close(self) -> None:
-        """Let the workers go (they finish and exit on their own)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
-
-def _start_workers() -> ProcessPoolExecutor | None:
-    """Worker processes for parsing; None on one core, or where none can be started.
-
-    "spawn", not "fork": the TUI has threads, and a forked child inherits their locks.
-    ctrl+c is ignored while they start (the setting survives exec), so it cannot reach a
-    worker before its initializer has set that up for itself.
-    """
-    import multiprocessing
-    import os
-    import signal
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = min((os.cpu_count() or 1) - 1, MAX_PARSE_WORKERS)
-    if workers < 1:
-        return None
-    try:
-        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: leave signals alone
-        interrupt = None
-    try:
-        pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_prepare_worker
-        )
-        for _ in range(workers):
-            pool.submit(int)  # start each process now
-    except (OSError, RuntimeError):
-        return None
-    finally:
-        if interrupt is not None:
-            signal.signal(signal.SIGINT, interrupt)
-    return pool
-
-
 def _read_whole(listing: Listing) -> bool:
     """Whether the page behind `listing` was read to its end (not cut short, not garbled)."""
     from newsterm.sources import UNEXPECTED
@@ -691,42 +618,6 @@ def _read_whole(listing: Listing) -> bool:
 
     reason = listing.reason or ""
     return reason not in (CUT_SHORT, UNREADABLE) and not reason.startswith(UNEXPECTED)
-
-
-def _prepare_worker() -> None:
-    """In a parse worker: import the parsers ahead; leave ctrl+c to the parent; keep quiet on
-    the terminal (a worker's traceback would draw over the TUI: the parent parses instead);
-    and end with the parent, even a killed one (the task queue would never close)."""
-    import multiprocessing
-    import os
-    import signal
-    import threading
-    from multiprocessing.connection import wait
-
-    import feedparser  # noqa: F401 - every import here is done before the first page
-    import lxml.html  # noqa: F401
-
-    import newsterm.sources.feeds
-    import newsterm.sources.html_listing  # noqa: F401
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    quiet = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(quiet, 2)
-    os.close(quiet)
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-
-        def end_with_parent() -> None:
-            wait([parent.sentinel])
-            os._exit(0)
-
-        threading.Thread(target=end_with_parent, daemon=True).start()
-
-
-def _parse_listing(body: bytes, url: str, content_type: str | None, timezone: str):
-    from newsterm.sources import parse
-
-    return parse(body, url, content_type, timezone=timezone)
 
 
 def _extract(

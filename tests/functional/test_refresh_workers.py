@@ -14,7 +14,8 @@ import pytest
 
 import newsterm.library
 from newsterm.config import Settings, SourceSettings
-from newsterm.library import PARSE_POOL_MIN_SOURCES, Library
+from newsterm.library import Library
+from newsterm.listing_parser import PARSE_POOL_MIN_SOURCES
 from tests.loopback import SITE_ROOT
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no worker processes")
@@ -154,3 +155,52 @@ def test_workers_end_with_a_killed_refresh(tmp_path, loopback):
     while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in children if _alive(pid)], "worker processes outlived the refresh"
+
+
+async def test_a_large_refresh_inside_the_app_parses_in_workers_and_stores_every_source(
+    tmp_path, loopback
+):
+    # Inside the app, Textual holds the terminal: sys.stderr is a capture object without a
+    # file descriptor, which multiprocessing once handed to the process it starts.
+    from newsterm.ui.app import NewstermApp
+    from newsterm.ui.screens.main_screen import MainScreen
+
+    urls = _sources(loopback, PARSE_POOL_MIN_SOURCES)
+    settings = Settings(
+        data_dir=tmp_path, sources=[SourceSettings(url) for url in urls], refresh_minutes=0
+    )
+    workers_seen: list[int] = []
+    app = NewstermApp(Library.open(settings), refresh_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        library = app.library
+        real_refresh_source = library.refresh_source
+
+        async def watched(source, **kwargs):
+            status = await real_refresh_source(source, **kwargs)
+            workers_seen.append(len(multiprocessing.active_children()))
+            return status
+
+        library.refresh_source = watched
+        await screen.refresh_sources().wait()
+        await pilot.pause()
+        assert screen.last_error is None
+        assert [s.state for s in screen.last_statuses] == ["ok"] * len(urls)
+        assert library.headline_count() == 40 * len(urls)
+        assert max(workers_seen) >= 1  # parsing went to another process
+
+
+async def test_workers_that_cannot_start_leave_the_parsing_to_threads(
+    tmp_path, loopback, monkeypatch
+):
+    import concurrent.futures
+
+    def refuse(*args, **kwargs):
+        raise ValueError("bad value(s) in fds_to_keep")  # what a terminal without fds gave
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    urls = _sources(loopback, PARSE_POOL_MIN_SOURCES)
+    statuses, rows = await _refresh(tmp_path, urls)
+    assert [s.state for s in statuses] == ["ok"] * len(urls)
+    assert len(rows) == 40 * len(urls)

@@ -43,6 +43,8 @@ MIN_HEIGHT = 10
 """Below this size the panes cannot show a headline and an article: say so instead."""
 BREAKING_COUNT = 12
 STATUS_TICK_SECONDS = 30
+STATUS_REDRAW_SECONDS = 0.2
+"""Progress reports within this long of each other share one redraw of the status line."""
 MORE_NEWS = "More news ↓ (press j or click)"
 LOADING_MORE = "Loading more news…"
 
@@ -111,6 +113,13 @@ class MainScreen(Screen[None]):
         self.loading_more = False
         self.last_error: str | None = None
         self._progress: dict[str, SourceStatus] = {}
+        self.last_statuses: list[SourceStatus] = []
+        self._status_pending = False
+        self._source_names: str | None = None
+        """The sources as the status line names them; None until read (see _read_sources)."""
+        self._source_total = 0
+        self._updated_at: float | None = None
+        """How each source's last refresh went (the outcome of the last SourcesRefreshed)."""
         self.zoomed: str | None = None
         """The id of the pane given the whole screen ("ticker" or "reader"), or None."""
         self.zoom_came_from_ticker = False
@@ -190,6 +199,7 @@ class MainScreen(Screen[None]):
         library.go_online()  # an automatic offline switch is retried; --offline is not
         self.refreshing = True
         self._progress.clear()
+        self._source_names = None  # sources may have been added since the last refresh
         self._update_status()
         error = None
         try:
@@ -203,13 +213,14 @@ class MainScreen(Screen[None]):
     def on_refresh_progressed(self, message: RefreshProgressed) -> None:
         """Show how far the refresh has got."""
         self._progress[message.status.source.url] = message.status
-        self._update_status()
+        self._request_status()
 
     def on_sources_refreshed(self, message: SourcesRefreshed) -> None:
         """Slide new headlines in without moving the cursor or the view; report failures."""
         self.refreshing = False
         self._progress.clear()
-        statuses = message.statuses
+        self._source_names = None  # read again: names and times may have changed
+        statuses = self.last_statuses = message.statuses
         error = message.error
         for status in statuses:
             if status.ok:
@@ -541,14 +552,32 @@ class MainScreen(Screen[None]):
         entries = self.ticker.latest(BREAKING_COUNT)
         self.query_one(BreakingLine).set_headlines([(e.clock, e.title) for e in entries])
 
-    def _update_status(self) -> None:
+    def _read_sources(self) -> None:
+        """Read what the status line says about the sources: once per refresh, not per key."""
         library = self.app.library
-        names = [screen_line(source.display_name) for source in library.sources()]
+        sources = library.sources()
+        names = [screen_line(source.display_name) for source in sources]
         if len(names) > 3:
             names = [f"{len(names)} sources"]
-        parts: list[tuple[str, str]] = [(", ".join(names) or "no sources", "source")]
+        self._source_names = ", ".join(names) or "no sources"
+        self._source_total = len(sources)
+        self._updated_at = library.last_updated()
+
+    def _request_status(self) -> None:
+        """Redraw the status line soon: a refresh of many sources reports progress thousands
+        of times, and one redraw per report would keep the event loop from the keys."""
+        if not self._status_pending:
+            self._status_pending = True
+            self.set_timer(STATUS_REDRAW_SECONDS, self._update_status)
+
+    def _update_status(self) -> None:
+        self._status_pending = False
+        library = self.app.library
+        if self._source_names is None:
+            self._read_sources()
+        parts: list[tuple[str, str]] = [(self._source_names or "", "source")]
         parts.append((library.status_line(), "offline" if library.offline else "online"))
-        updated = library.last_updated()
+        updated = self._updated_at
         if updated:
             parts.append((f"updated {time_ago(max(0.0, self.app.clock() - updated))}", ""))
         else:
@@ -556,7 +585,7 @@ class MainScreen(Screen[None]):
         if self.new_count:
             parts.append((f"{self.new_count} new", "new"))
         if self.refreshing:
-            total = max(len(library.sources()), 1)
+            total = max(self._source_total, 1)
             done = sum(1 for s in self._progress.values() if s.state != "fetching")
             retrying = [s.message for s in self._progress.values() if s.state == "fetching"]
             detail = next((m for m in retrying if m and m != "fetching…"), "")
