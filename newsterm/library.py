@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ LISTING_ACCEPT = (
 )
 
 ProgressCallback = Callable[["SourceStatus"], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -110,6 +112,8 @@ class Library:
         self.offline_reason: str | None = "offline mode" if settings.offline else None
         self._fetcher: Fetcher | None = None
         self._active_urls: list[str] | None = None
+        self._fetching: set[asyncio.Task] = set()
+        """Source refreshes under way: closing cancels them before it closes the client."""
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -142,7 +146,12 @@ class Library:
         )
 
     async def aclose(self) -> None:
-        """Close the network client and the cache."""
+        """Stop any refresh under way, then close the network client and the cache."""
+        running = [task for task in self._fetching if not task.done()]
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)
         if self._fetcher is not None:
             await self._fetcher.aclose()
             self._fetcher = None
@@ -253,12 +262,20 @@ class Library:
         # Many sources: their pages are parsed in worker processes, which use the other cores.
         workers = ListingParser(processes=len(chosen) >= PARSE_POOL_MIN_SOURCES)
         tasks = [
-            self.refresh_source(s, on_progress=on_progress, force=force, parser=workers)
+            asyncio.ensure_future(
+                self.refresh_source(s, on_progress=on_progress, force=force, parser=workers)
+            )
             for s in chosen
         ]
+        self._fetching.update(tasks)
         try:
             statuses = list(await asyncio.gather(*tasks))
+        except BaseException:
+            for task in tasks:  # none may go on fetching with nobody waiting for it
+                task.cancel()
+            raise
         finally:
+            self._fetching.difference_update(tasks)
             workers.close()
         self._notice_offline(statuses)
         return statuses
@@ -273,7 +290,27 @@ class Library:
         parser: ListingParser | None = None,
     ) -> SourceStatus:
         """Refresh one source (or fetch one of its further pages, given `url`); `parser` is
-        where its page is parsed (a thread unless refresh() passes its workers)."""
+        where its page is parsed (a thread unless refresh() passes its workers).
+
+        Never raises: a bug met on one source's page is that source's failure, not the
+        refresh's (every other source is still tried).
+        """
+        try:
+            return await self._refresh_source(source, url, on_progress, force, parser)
+        except Exception as error:
+            log.debug("refreshing %s failed", source.url, exc_info=True)
+            status = SourceStatus(source, "failed", f"error: {type(error).__name__}")
+            _report(on_progress, status)
+            return status
+
+    async def _refresh_source(
+        self,
+        source: Source,
+        url: str | None,
+        on_progress: ProgressCallback | None,
+        force: bool,
+        parser: ListingParser | None,
+    ) -> SourceStatus:
         page_url = url or source.url
         state = self.store.fetch_state(page_url)
         now = time.time()

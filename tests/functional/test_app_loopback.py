@@ -282,3 +282,22 @@ async def test_unreachable_site_switches_to_offline_and_says_so(tmp_path, loopba
         status = app.screen.query_one(StatusLine).plain
         assert "offline" in status
         assert "Russian demands" in screen_text(app)
+
+
+async def test_quitting_mid_refresh_ends_every_fetch_quietly(tmp_path, loopback, caplog):
+    # Sources that answer only long after the user has quit: no fetch may outlive the app
+    # (closing the client under one logged "client has been closed" over the terminal).
+    import logging
+
+    urls = [loopback.route(f"/slow-{n}", b"late", delay=20) for n in range(6)]
+    settings = make_settings(tmp_path, urls[0])
+    app = make_app(settings, source_urls=urls)
+    caplog.set_level(logging.WARNING)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.refreshing
+        fetching = set(app.library._fetching)
+        assert len(fetching) == len(urls)
+        await pilot.press("q")
+    assert all(task.done() for task in fetching)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
