@@ -46,6 +46,7 @@ LISTING_ACCEPT = (
 )
 
 ProgressCallback = Callable[["SourceStatus"], None]
+NOT_MODIFIED_UNASKED = "the server answered 304 Not Modified with nothing cached to show"
 log = logging.getLogger(__name__)
 
 
@@ -324,20 +325,26 @@ class Library:
         def retrying(message: str) -> None:
             _report(on_progress, SourceStatus(source, "fetching", message))
 
+        conditional = url is None and bool(state.etag or state.last_modified)
         fetched = await self._get_fetcher().fetch(
             page_url,
-            etag=state.etag if url is None else None,
-            last_modified=state.last_modified if url is None else None,
+            etag=state.etag if conditional else None,
+            last_modified=state.last_modified if conditional else None,
             accept=LISTING_ACCEPT,
             on_retry=retrying,
         )
         parser = parser or ListingParser(processes=False)
-        status = await self._store_fetched_listing(source, state, fetched, parser)
+        status = await self._store_fetched_listing(source, state, fetched, parser, conditional)
         _report(on_progress, status)
         return status
 
     async def _store_fetched_listing(
-        self, source: Source, state: FetchState, fetched: Response | Failure, parser: ListingParser
+        self,
+        source: Source,
+        state: FetchState,
+        fetched: Response | Failure,
+        parser: ListingParser,
+        conditional: bool,
     ) -> SourceStatus:
         from newsterm.net import Failure, is_offline
 
@@ -357,6 +364,11 @@ class Library:
             )
         state.last_status = fetched.status
         state.next_try = None
+        if fetched.not_modified and not conditional:
+            # "Not modified" since nothing: a server ignoring the conditions sent no listing.
+            state.last_error = NOT_MODIFIED_UNASKED
+            self._record_quietly(state)
+            return SourceStatus(source, "failed", NOT_MODIFIED_UNASKED)
         if fetched.not_modified:
             state.last_error = None
             state.last_success = now
@@ -459,6 +471,12 @@ class Library:
             if cached is not None:
                 return ArticleResult(url, cached, True, notice=f"reload failed: {fetched.message}")
             return ArticleResult(url, error=fetched.message)
+        if fetched.not_modified and cached is None:
+            # Nothing cached to be "not modified": keeping the empty answer would show an
+            # empty article as if it had been read.
+            state.last_status, state.last_error = fetched.status, NOT_MODIFIED_UNASKED
+            self._record_quietly(state)
+            return ArticleResult(url, error=NOT_MODIFIED_UNASKED)
         state.last_status, state.last_error, state.last_success = fetched.status, None, time.time()
         state.etag, state.last_modified = fetched.etag, fetched.last_modified
         if fetched.not_modified and cached is not None:
