@@ -174,6 +174,14 @@ class Library:
             self._fetcher = Fetcher(limits)
         return self._fetcher
 
+    async def _ready_fetcher(self) -> Fetcher:
+        """The fetcher, its HTTP client built in a thread the first time: building its TLS
+        context reads the CA bundle (~0.1 s), which on the event loop would stall the keys."""
+        fetcher = self._get_fetcher()
+        if not fetcher.ready:
+            await asyncio.to_thread(fetcher.prepare)
+        return fetcher
+
     # -- sources ---------------------------------------------------------------------------
 
     def sources(self) -> list[Source]:
@@ -313,7 +321,7 @@ class Library:
         parser: ListingParser | None,
     ) -> SourceStatus:
         page_url = url or source.url
-        state = self.store.fetch_state(page_url)
+        state = await asyncio.to_thread(self.store.fetch_state, page_url)
         now = time.time()
         if not force and state.next_try and state.next_try > now:
             wait = clock_text(datetime.fromtimestamp(state.next_try, self.display_zone()))
@@ -326,7 +334,7 @@ class Library:
             _report(on_progress, SourceStatus(source, "fetching", message))
 
         conditional = url is None and bool(state.etag or state.last_modified)
-        fetched = await self._get_fetcher().fetch(
+        fetched = await (await self._ready_fetcher()).fetch(
             page_url,
             etag=state.etag if conditional else None,
             last_modified=state.last_modified if conditional else None,
@@ -458,7 +466,7 @@ class Library:
         if not url.startswith(("http://", "https://")):
             return ArticleResult(url, error=f"not an http(s) URL: {url}")
         state = self.store.fetch_state(url)
-        fetched = await self._get_fetcher().fetch(
+        fetched = await (await self._ready_fetcher()).fetch(
             url,
             etag=state.etag if cached else None,
             last_modified=state.last_modified if cached else None,

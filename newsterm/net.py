@@ -316,6 +316,16 @@ class Fetcher:
         if client is not None:
             await client.aclose()
 
+    @property
+    def ready(self) -> bool:
+        """Whether the HTTP client has been built (see `prepare`)."""
+        return self._client is not None
+
+    def prepare(self) -> None:
+        """Build the HTTP client now; it may be called from a thread (building the TLS
+        context reads the CA bundle, which takes long enough to be felt on an event loop)."""
+        self._get_client()
+
     def _get_client(self) -> httpx.AsyncClient:
         if self._client is None:
             limits = self.limits
