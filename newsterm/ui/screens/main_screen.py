@@ -11,6 +11,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
@@ -21,14 +22,6 @@ from newsterm.sanitize import screen_line
 from newsterm.time_format import time_ago
 from newsterm.ui.footer_key import FooterKey
 from newsterm.ui.link_policy import is_browsable
-from newsterm.ui.messages.article_loaded import ArticleLoaded
-from newsterm.ui.messages.browser_opened import BrowserOpened
-from newsterm.ui.messages.headline_chosen import HeadlineChosen
-from newsterm.ui.messages.more_headlines_loaded import MoreHeadlinesLoaded
-from newsterm.ui.messages.refresh_progressed import RefreshProgressed
-from newsterm.ui.messages.saved_state_changed import SavedStateChanged
-from newsterm.ui.messages.sources_refreshed import SourcesRefreshed
-from newsterm.ui.messages.ticker_end_reached import TickerEndReached
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
@@ -102,6 +95,52 @@ class MainScreen(Screen[None]):
         Binding("t", "toggle_breaking", "Breaking", show=False, id="breaking"),
     ]
 
+    class RefreshProgressed(Message):
+        """One source's refresh moved on (started, retrying, done)."""
+
+        def __init__(self, status: SourceStatus) -> None:
+            super().__init__()
+            self.status = status
+
+    class SourcesRefreshed(Message):
+        """The refresh is over; one status per source, or an error when it broke off."""
+
+        def __init__(self, statuses: list[SourceStatus], error: str | None = None) -> None:
+            super().__init__()
+            self.statuses = statuses
+            self.error = error
+
+    class MoreHeadlinesLoaded(Message):
+        """Fetching older headlines ("More news") is over; a status per source asked."""
+
+        def __init__(self, statuses: list[SourceStatus]) -> None:
+            super().__init__()
+            self.statuses = statuses
+
+    class ArticleLoaded(Message):
+        """The library answered an open request: the article or a reason there is none."""
+
+        def __init__(self, result: ArticleResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class SavedStateChanged(Message):
+        """The article is now saved or not; `error` says why a save failed."""
+
+        def __init__(self, url: str, saved: bool, error: str | None = None) -> None:
+            super().__init__()
+            self.url = url
+            self.saved = saved
+            self.error = error
+
+    class BrowserOpened(Message):
+        """Handing a link to the browser finished; whether the browser took it."""
+
+        def __init__(self, url: str, opened: bool) -> None:
+            super().__init__()
+            self.url = url
+            self.opened = opened
+
     app: NewstermApp
 
     def __init__(self) -> None:
@@ -119,7 +158,7 @@ class MainScreen(Screen[None]):
         """The sources as the status line names them; None until read (see _read_sources)."""
         self._source_total = 0
         self._updated_at: float | None = None
-        """How each source's last refresh went (the outcome of the last SourcesRefreshed)."""
+        """How each source's last refresh went (from the last SourcesRefreshed)."""
         self.zoomed: str | None = None
         """The id of the pane given the whole screen ("ticker" or "reader"), or None."""
         self.zoom_came_from_ticker = False
@@ -204,18 +243,18 @@ class MainScreen(Screen[None]):
         error = None
         try:
             statuses = await library.refresh(
-                on_progress=lambda status: self.post_message(RefreshProgressed(status))
+                on_progress=lambda status: self.post_message(self.RefreshProgressed(status))
             )
         except Exception as exception:  # a failure below must not end the app
             statuses, error = [], f"refresh failed: {exception}"
-        self.post_message(SourcesRefreshed(statuses, error))
+        self.post_message(self.SourcesRefreshed(statuses, error))
 
-    def on_refresh_progressed(self, message: RefreshProgressed) -> None:
+    def on_main_screen_refresh_progressed(self, message: MainScreen.RefreshProgressed) -> None:
         """Show how far the refresh has got."""
         self._progress[message.status.source.url] = message.status
         self._request_status()
 
-    def on_sources_refreshed(self, message: SourcesRefreshed) -> None:
+    def on_main_screen_sources_refreshed(self, message: MainScreen.SourcesRefreshed) -> None:
         """Slide new headlines in without moving the cursor or the view; report failures."""
         self.refreshing = False
         self._progress.clear()
@@ -248,7 +287,7 @@ class MainScreen(Screen[None]):
 
     # -- opening articles ------------------------------------------------------------------
 
-    def on_headline_chosen(self, message: HeadlineChosen) -> None:
+    def on_headline_ticker_chosen(self, message: HeadlineTicker.Chosen) -> None:
         """A headline was chosen in the ticker: read it."""
         self.open_url(message.url, message.title)
 
@@ -274,9 +313,9 @@ class MainScreen(Screen[None]):
             result = await self.app.library.open_article(url)
         except Exception as exception:  # a failure below must not end the app
             result = ArticleResult(url, error=f"could not open the article: {exception}")
-        self.post_message(ArticleLoaded(result))
+        self.post_message(self.ArticleLoaded(result))
 
-    def on_article_loaded(self, message: ArticleLoaded) -> None:
+    def on_main_screen_article_loaded(self, message: MainScreen.ArticleLoaded) -> None:
         """Show the article, unless the user has since asked for another."""
         result = message.result
         if result.url != self.reader.url:
@@ -352,18 +391,18 @@ class MainScreen(Screen[None]):
         try:
             if library.is_saved(url):
                 library.unsave(url)
-                self.post_message(SavedStateChanged(url, False))
+                self.post_message(self.SavedStateChanged(url, False))
                 return
             result = await library.save(url)
         except Exception as exception:  # a failure below must not end the app
-            self.post_message(SavedStateChanged(url, False, f"could not save: {exception}"))
+            self.post_message(self.SavedStateChanged(url, False, f"could not save: {exception}"))
             return
         if result.error or result.stored is None:
-            self.post_message(SavedStateChanged(url, False, result.error or "could not save"))
+            self.post_message(self.SavedStateChanged(url, False, result.error or "could not save"))
         else:
-            self.post_message(SavedStateChanged(url, True))
+            self.post_message(self.SavedStateChanged(url, True))
 
-    def on_saved_state_changed(self, message: SavedStateChanged) -> None:
+    def on_main_screen_saved_state_changed(self, message: MainScreen.SavedStateChanged) -> None:
         """Say what happened and update the marks in both panes."""
         if message.error:
             self.notify(screen_line(message.error), title="Save", severity="error", markup=False)
@@ -397,9 +436,9 @@ class MainScreen(Screen[None]):
             opened = webbrowser.open(url)
         except Exception:  # a broken BROWSER setting must not end the app
             opened = False
-        self.post_message(BrowserOpened(url, opened))
+        self.post_message(self.BrowserOpened(url, opened))
 
-    def on_browser_opened(self, message: BrowserOpened) -> None:
+    def on_main_screen_browser_opened(self, message: MainScreen.BrowserOpened) -> None:
         """Say whether the browser took the link."""
         if message.opened:
             self.notify("Opened in the browser", timeout=3, markup=False)
@@ -489,7 +528,7 @@ class MainScreen(Screen[None]):
 
     # -- "More news" -----------------------------------------------------------------------
 
-    def on_ticker_end_reached(self, message: TickerEndReached) -> None:
+    def on_headline_ticker_end_reached(self, message: HeadlineTicker.EndReached) -> None:
         """The cursor reached the oldest cached headline: fetch the sites' next pages."""
         if self.loading_more:
             return
@@ -515,9 +554,9 @@ class MainScreen(Screen[None]):
                 statuses.append(await self.app.library.load_more(source, page))
             except Exception as exception:  # a failure below must not end the app
                 statuses.append(SourceStatus(source, "failed", str(exception)))
-        self.post_message(MoreHeadlinesLoaded(statuses))
+        self.post_message(self.MoreHeadlinesLoaded(statuses))
 
-    def on_more_headlines_loaded(self, message: MoreHeadlinesLoaded) -> None:
+    def on_main_screen_more_headlines_loaded(self, message: MainScreen.MoreHeadlinesLoaded) -> None:
         """Add the older headlines below; remember each source's following page."""
         self.loading_more = False
         failures = []

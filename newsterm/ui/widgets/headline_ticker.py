@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.color import Color, ColorParseError
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
@@ -21,8 +22,6 @@ from textual.worker import get_current_worker
 from newsterm.sanitize import screen_line
 from newsterm.time_format import day_header
 from newsterm.ui.component_style import component_style
-from newsterm.ui.messages.headline_chosen import HeadlineChosen
-from newsterm.ui.messages.ticker_end_reached import TickerEndReached
 from newsterm.ui.ticker_entry import UNDATED, TickerEntry
 
 if TYPE_CHECKING:
@@ -64,6 +63,22 @@ class HeadlineTicker(ScrollView, can_focus=True):
     selection are kept by headline id across reloads, so a refresh never moves what the
     user is looking at.
     """
+
+    class Chosen(Message):
+        """The user chose a headline to read (enter or a click)."""
+
+        def __init__(self, url: str, title: str) -> None:
+            super().__init__()
+            self.url = url
+            self.title = title
+
+    class EndReached(Message):
+        """The ticker has shown every cached headline; the site's next page may hold more."""
+
+        def __init__(self, pushed_past: bool = False) -> None:
+            super().__init__()
+            self.pushed_past = pushed_past
+            """True when the user tried to move past the last row, not only reached it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="down"),
@@ -382,7 +397,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
             self.refresh()
         self._scroll_cursor_into_view()
         if self.cursor == len(self.entries) - 1 and self.exhausted:
-            self.post_message(TickerEndReached())
+            self.post_message(self.EndReached())
 
     def _scroll_cursor_into_view(self) -> None:
         if self.cursor < 0:
@@ -406,7 +421,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
     def action_cursor_down(self) -> None:
         """Move to the next (older) headline."""
         if self.cursor == len(self.entries) - 1 and self.exhausted:
-            self.post_message(TickerEndReached(pushed_past=True))
+            self.post_message(self.EndReached(pushed_past=True))
             return
         self.move_cursor(self.cursor + 1)
 
@@ -436,7 +451,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
         """Open the headline under the cursor in the reader."""
         entry = self.cursor_entry
         if entry is not None:
-            self.post_message(HeadlineChosen(entry.url, entry.title))
+            self.post_message(self.Chosen(entry.url, entry.title))
 
     def action_previous_day(self) -> None:
         """Jump to the first headline of the day before (further down the list)."""
@@ -495,7 +510,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
             return
         code = self._lines[number]
         if code == len(self.entries):
-            self.post_message(TickerEndReached(pushed_past=True))
+            self.post_message(self.EndReached(pushed_past=True))
         elif code >= 0:
             self.move_cursor(code)
             self.action_open()
