@@ -227,7 +227,6 @@ async def test_reaching_the_end_loads_the_next_page(tmp_path):
         assert app.screen.next_pages
         await pilot.press("G")
         await settle(app, pilot)
-        assert "More news" in screen_text(app) or len(ticker.entries) == 45
         assert len(ticker.entries) == 45
         assert ticker.entries[-1].title == "Older story 3"
         assert ticker.cursor_entry.title.startswith("Russia uses new technologies")
