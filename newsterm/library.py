@@ -28,6 +28,7 @@ from newsterm.store import (
     TickerRow,
     open_store,
 )
+from newsterm.ticker_window import TickerWindow
 from newsterm.time_format import clock_text, display_zone
 
 # Re-exported for the faces: search snippets mark matched words with these.
@@ -214,6 +215,11 @@ class Library:
     def headline_count(self) -> int:
         """How many headlines the ticker has."""
         return self.store.headline_count(self._source_ids())
+
+    @property
+    def ticker(self) -> TickerWindow:
+        """The ticker's window queries (keyset pages and jumps) for the shown sources."""
+        return TickerWindow(self.store, self._source_ids())
 
     def ticker_rows(self, offset: int = 0, limit: int = 200) -> list[TickerRow]:
         """A window of the ticker, newest first."""

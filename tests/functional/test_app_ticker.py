@@ -245,25 +245,51 @@ async def test_wide_characters_are_ellipsised_within_the_pane(tmp_path, width):
         assert line.startswith("  22:00  東京")
 
 
-async def test_cursor_paging_reads_more_rows_from_the_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(headline_ticker, "PREFETCH_LIMIT", 0)  # paging alone
-    app = many_headlines_app(tmp_path, 1200)
+async def test_cursor_paging_reads_by_key_and_the_window_stays_bounded(tmp_path):
+    app = many_headlines_app(tmp_path, 3000)
     async with app.run_test(size=(100, 30)) as pilot:
         ticker = ticker_of(app)
         await pilot.pause()
-        assert len(ticker.entries) == 500  # the first paint read fewer; the window filled after
-        assert ticker.total == 1200
+        assert len(ticker.entries) == headline_ticker.WINDOW  # filled after the first paint
         ticker.move_cursor(455)
+        assert len(ticker.entries) == headline_ticker.WINDOW + headline_ticker.PAGE
+        assert ticker.cursor_entry.title == "Headline 455"
+        # Walking the whole list row by row meets every headline once, in order, and the
+        # window never holds more than its bound.
+        seen = [ticker.cursor_entry.title]
+        largest = 0
+        while not (ticker.at_oldest and ticker.cursor == len(ticker.entries) - 1):
+            ticker.move_cursor(ticker.cursor + 1)
+            seen.append(ticker.cursor_entry.title)
+            largest = max(largest, len(ticker.entries))
+        assert seen == [f"Headline {n}" for n in range(455, 3000)]
+        assert largest <= headline_ticker.MAX_WINDOW
+        # And back up to the newest, reading newer rows in front of the window.
+        seen = []
+        while not (ticker.at_newest and ticker.cursor == 0):
+            ticker.move_cursor(ticker.cursor - 1)
+            seen.append(ticker.cursor_entry.title)
+            largest = max(largest, len(ticker.entries))
+        assert seen == [f"Headline {n}" for n in range(2998, -1, -1)]
+        assert largest <= headline_ticker.MAX_WINDOW
+
+
+async def test_g_and_G_jump_to_either_end_without_reading_the_rows_between(tmp_path):
+    app = many_headlines_app(tmp_path, 3000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        ticker = ticker_of(app)
         await pilot.pause()
-        assert len(ticker.entries) == 1000
         await pilot.press("G")
-        assert len(ticker.entries) == 1200
-        assert ticker.cursor_entry.title == "Headline 1199"
-        assert len({entry.id for entry in ticker.entries}) == 1200
+        assert ticker.cursor_entry.title == "Headline 2999"
+        assert ticker.at_oldest and not ticker.at_newest
+        assert len(ticker.entries) == headline_ticker.WINDOW
+        assert ticker.entries[0].title == f"Headline {3000 - headline_ticker.WINDOW}"
+        await pilot.press("g")
+        assert ticker.cursor_entry.title == "Headline 0"
+        assert ticker.at_newest
 
 
-async def test_scrolling_the_view_near_the_end_reads_more_rows(tmp_path, monkeypatch):
-    monkeypatch.setattr(headline_ticker, "PREFETCH_LIMIT", 0)  # paging alone
+async def test_scrolling_the_view_near_the_end_reads_more_rows(tmp_path):
     app = many_headlines_app(tmp_path, 700)
     async with app.run_test(size=(100, 30)) as pilot:
         ticker = ticker_of(app)
@@ -275,30 +301,64 @@ async def test_scrolling_the_view_near_the_end_reads_more_rows(tmp_path, monkeyp
         assert len(ticker.entries) == 700
 
 
-async def test_the_rest_of_the_cache_is_prefetched_in_the_background(tmp_path, monkeypatch):
-    monkeypatch.setattr(headline_ticker, "PREFETCH_CHUNK", 300)
-    monkeypatch.setattr(headline_ticker, "PREFETCH_LIMIT", 2000)
-    app = many_headlines_app(tmp_path, 2500)
-    async with app.run_test(size=(100, 30)) as pilot:
-        ticker = ticker_of(app)
-        assert len(ticker.entries) == headline_ticker.FIRST_PAINT_ROWS
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert len(ticker.entries) == 2000  # up to the limit, in order, no repeats
-        assert [e.title for e in ticker.entries[::500]] == [
-            "Headline 0",
-            "Headline 500",
-            "Headline 1000",
-            "Headline 1500",
-        ]
-        assert len({entry.id for entry in ticker.entries}) == 2000
-        await pilot.press("G")  # the last 500 are read as the cursor goes
-        assert ticker.cursor_entry.title == "Headline 2499"
-
-
 async def test_empty_cache_says_how_to_get_headlines(tmp_path):
     app = make_app(make_settings(tmp_path), clock=frozen_clock, refresh_on_start=False)
     async with app.run_test(size=(100, 30)) as pilot:
         assert "No headlines cached yet" in screen_text(app)
         await pilot.press("j", "k", "G", "g", "enter", "n", "left_square_bracket", "pagedown")
         assert ticker_of(app).cursor == -1
+
+
+async def test_day_jumps_go_past_the_window_by_one_query_each(tmp_path):
+    # 40 headlines a day for 100 days: the window holds about 12 days.
+    app = many_headlines_app(tmp_path, 4000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        ticker = ticker_of(app)
+        await pilot.pause()
+        days_seen = []
+        for _ in range(99):
+            await pilot.press("left_square_bracket")
+            entry = ticker.cursor_entry
+            days_seen.append(entry.title)
+            assert len(ticker.entries) <= headline_ticker.MAX_WINDOW
+            # The day's header is on screen, at the top of the view.
+            line = ticker._entry_lines[ticker.cursor]
+            assert ticker._lines[line - 1] < 0 and ticker.scroll_offset.y == line - 1
+        # Each day's first (newest) headline, in order, to the oldest day.
+        assert days_seen == [f"Headline {40 * day}" for day in range(1, 100)]
+        await pilot.press("left_square_bracket")
+        assert ticker.cursor_entry.title == "Headline 3960"  # no earlier day: it stays
+        await pilot.press("G")
+        for day in range(98, 0, -1):
+            await pilot.press("right_square_bracket")
+            assert ticker.cursor_entry.title == f"Headline {40 * day}"
+        await pilot.press("right_square_bracket")
+        assert ticker.cursor_entry.title == "Headline 0"
+        await pilot.press("right_square_bracket")  # at the newest day it says so
+        assert ticker.cursor_entry.title == "Headline 0"
+        assert any("newest day" in n.message for n in app._notifications)
+
+
+async def test_n_finds_the_one_unread_headline_at_the_very_end(tmp_path):
+    app = many_headlines_app(tmp_path, 3000)
+    store = app.library.store
+    for index in range(2999):
+        store.mark_read(f"https://global.espreso.tv/item-{index}")
+    async with app.run_test(size=(100, 30)) as pilot:
+        ticker = ticker_of(app)
+        await pilot.pause()
+        await pilot.press("n")
+        assert ticker.cursor_entry.title == "Headline 2999"
+        assert ticker.at_oldest
+        await pilot.press("n")  # nothing unread below: it says so and stays
+        assert ticker.cursor_entry.title == "Headline 2999"
+        assert any("No unread" in n.message for n in app._notifications)
+
+
+async def test_one_headline_every_key_stays_on_it(tmp_path):
+    app = many_headlines_app(tmp_path, 1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        ticker = ticker_of(app)
+        for key in ("j", "k", "G", "g", "n", "left_square_bracket", "right_square_bracket"):
+            await pilot.press(key)
+            assert ticker.cursor_entry.title == "Headline 0"

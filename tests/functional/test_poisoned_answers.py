@@ -6,9 +6,7 @@ from tests.functional.test_cli import run
 from tests.loopback import SITE_ROOT
 
 
-def test_an_article_answered_304_at_first_sight_is_a_failure_and_caches_nothing(
-    tmp_path, loopback
-):
+def test_an_article_answered_304_at_first_sight_is_a_failure_and_caches_nothing(tmp_path, loopback):
     url = loopback.route("/ignores-conditions", b"", status=304)
     first = run(tmp_path, "read", url, check=False)
     assert first.returncode != 0
@@ -19,9 +17,7 @@ def test_an_article_answered_304_at_first_sight_is_a_failure_and_caches_nothing(
     assert "not cached" in offline.stderr
 
 
-def test_a_listing_answered_304_to_an_unconditional_request_is_a_failed_refresh(
-    tmp_path, loopback
-):
+def test_a_listing_answered_304_to_an_unconditional_request_is_a_failed_refresh(tmp_path, loopback):
     url = loopback.route("/news-304", b"", status=304)
     result = run(tmp_path, "refresh", "--source", url, check=False)
     assert result.returncode != 0

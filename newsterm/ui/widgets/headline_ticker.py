@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
+from datetime import time as dt_time
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.color import Color, ColorParseError
@@ -17,7 +18,6 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
 
 from newsterm.sanitize import screen_line
 from newsterm.time_format import day_header
@@ -25,17 +25,19 @@ from newsterm.ui.component_style import component_style
 from newsterm.ui.ticker_entry import UNDATED, TickerEntry
 
 if TYPE_CHECKING:
-    from newsterm.library import Library
+    from newsterm.library import Library, TickerRow
 
 WINDOW = 500
-"""Rows read at start, and per page as the cursor nears the end of what is loaded."""
+"""Rows the ticker reads at start and keeps around the cursor; it never holds more than
+MAX_WINDOW, whatever the size of the cache."""
+MAX_WINDOW = 1_500
 FIRST_PAINT_ROWS = 150
 """Rows read before the first paint (more than any screen shows); the window fills after."""
 PAGE_IN_MARGIN = 50
-"""How close (in rows) the cursor or the view gets to the loaded end before more is read."""
-PREFETCH_LIMIT = 20_000
-"""Rows the background prefetch reads at most; past it, rows are read as the cursor goes."""
-PREFETCH_CHUNK = 2_000
+"""How close (in rows) the cursor or the view gets to either end of the window before the
+next rows beyond it are read (by key: as cheap at the millionth row as at the first)."""
+PAGE = 200
+"""Rows read per step past either end of the window."""
 LABEL_CELLS = 16
 """The widest a label chip may be; a site that writes a sentence there gets it cut."""
 # Label chip colours: (theme variable for the background, text colour). Read from the theme
@@ -55,13 +57,13 @@ OTHER_CHIP = ("panel", "foreground")
 class HeadlineTicker(ScrollView, can_focus=True):
     """The ticker: day headers and one line per headline, drawn only for the lines on screen.
 
-    Rows live in `entries` (newest first) as `TickerEntry` tuples: the first paint reads
-    FIRST_PAINT_ROWS, the window of WINDOW follows, a thread reads on up to PREFETCH_LIMIT
-    in the background, and past that rows are read as the cursor or the view nears the
-    end. Virtual line `n` is `_lines[n]`: an entry index, `~index` for the day header
-    above that entry, or `len(entries)` for the "More news" line. The cursor and the
-    selection are kept by headline id across reloads, so a refresh never moves what the
-    user is looking at.
+    Rows live in `entries` (newest first) as `TickerEntry` tuples: a window over the cache,
+    never more than MAX_WINDOW rows, read by key from the row at either end as the cursor
+    or the view nears it; jumps (`g`, `G`, days, next unread) ask the library for the target
+    row and read the window around it. Virtual line `n` is `_lines[n]`: an entry index,
+    `~index` for the day header above that entry, or `len(entries)` for the "More news"
+    line. The cursor and the selection are kept by headline id across reloads, so a
+    refresh never moves what the user is looking at.
     """
 
     class Chosen(Message):
@@ -147,8 +149,10 @@ class HeadlineTicker(ScrollView, can_focus=True):
         self.zone = zone
         self.window = window
         self.entries: list[TickerEntry] = []
-        self.total = 0
-        """How many headlines the cache holds for the shown sources."""
+        self.at_newest = True
+        """Whether the window starts at the newest headline."""
+        self.at_oldest = True
+        """Whether the window ends at the oldest cached headline."""
         self.cursor = -1
         """Index into `entries` of the cursor row, -1 when there are none."""
         self.selected_url: str | None = None
@@ -162,16 +166,14 @@ class HeadlineTicker(ScrollView, can_focus=True):
         self._lines: list[int] = []
         self._entry_lines: list[int] = []
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
-        self._generation = 0
-        """Bumped by every reload, so that a prefetched chunk read before it is dropped."""
         self._styles: dict[str, Style] = {}
 
     # -- loading ---------------------------------------------------------------------------
 
     @property
     def exhausted(self) -> bool:
-        """Whether every cached headline is loaded."""
-        return len(self.entries) >= self.total
+        """Whether the window reaches the oldest cached headline."""
+        return self.at_oldest
 
     @property
     def cursor_entry(self) -> TickerEntry | None:
@@ -195,11 +197,9 @@ class HeadlineTicker(ScrollView, can_focus=True):
 
         The rest of the window is read once that paint is on screen (see on_mount).
         """
-        self.total = self.library.headline_count()
-        rows = self.library.ticker_rows(0, min(self.window, FIRST_PAINT_ROWS))
-        self.entries = [TickerEntry.from_row(row, self.zone) for row in rows]
+        limit = min(self.window, FIRST_PAINT_ROWS)
+        self._show(self.library.ticker.newest(limit), at_newest=True, asked_older=limit)
         self.cursor = 0 if self.entries else -1
-        self._layout()
         self.refresh()
 
     def on_mount(self) -> None:
@@ -209,38 +209,50 @@ class HeadlineTicker(ScrollView, can_focus=True):
     def _fill_window(self) -> None:
         missing = self.window - len(self.entries)
         if missing > 0:
-            self._page_in(missing)
-        self.start_prefetch()
+            self._read_older(missing)
+
+    def _show(
+        self, rows: list[TickerRow], *, at_newest: bool, asked_older: int | None = None
+    ) -> None:
+        """Make `rows` the window. `asked_older`: how many rows were asked for past the
+        first one's place (fewer came: the window reaches the oldest end)."""
+        self.entries = [TickerEntry.from_row(row, self.zone) for row in rows]
+        self.at_newest = at_newest
+        self.at_oldest = asked_older is not None and len(rows) < asked_older
+        self._layout()
 
     def reload(self, *, mark_new: bool = False) -> int:
-        """Re-read the rows after the cache changed; the cursor and the view stay put.
+        """Re-read the window after the cache changed; the cursor and the view stay put.
 
-        Only the rows up to the cursor and the view (at least a window) are read again;
-        the background prefetch reads the rest. Returns how many headlines are new (ids
-        the rows did not have before); with `mark_new` they are marked until the next such
-        reload.
+        The window is read again around the cursor's headline (from the newest row when
+        the window started there), so new headlines slide in above without moving it.
+        Returns how many headlines are new (ids the rows did not have before); with
+        `mark_new` they are marked until the next such reload.
         """
         old_max_id = max((entry.id for entry in self.entries), default=0)
         cursor_id = self.cursor_entry.id if self.cursor_entry else None
         anchor = self._view_anchor()
         at_top = self.scroll_offset.y == 0
-        total = self.library.headline_count()
-        grown = max(0, total - self.total)
-        needed = max(self.window, self.cursor + PAGE_IN_MARGIN, self._last_visible_index())
-        rows = self.library.ticker_rows(0, needed + grown + PAGE_IN_MARGIN)
-        self._generation += 1
-        self.total = total
-        self.entries = [TickerEntry.from_row(row, self.zone) for row in rows]
+        ticker = self.library.ticker
+        rows: list[TickerRow] = []
+        if cursor_id is not None:
+            above = max(self.cursor, self._last_visible_index()) + PAGE_IN_MARGIN
+            above = min(above, MAX_WINDOW // 2)
+            rows = ticker.around(cursor_id, above, self.window)
+        if rows:
+            newer = next(i for i, row in enumerate(rows) if row.id == cursor_id)
+            self._show(rows, at_newest=newer < above)
+            self.at_oldest = len(rows) - newer - 1 < self.window
+        else:  # no cursor yet, or its headline is gone from the cache
+            self._show(ticker.newest(self.window), at_newest=True, asked_older=self.window)
         new_ids = frozenset(e.id for e in self.entries if e.id > old_max_id) if old_max_id else ()
         if mark_new:
             self.new_ids = frozenset(new_ids)
-        self._layout()
         self.cursor = self._index_of_id(cursor_id)
         if self.cursor < 0:
             self.cursor = 0 if self.entries else -1
         self._restore_view(anchor, at_top)
         self.refresh()
-        self.start_prefetch()
         return len(new_ids)
 
     def _last_visible_index(self) -> int:
@@ -252,59 +264,73 @@ class HeadlineTicker(ScrollView, can_focus=True):
                 return code
         return 0
 
-    # -- the background prefetch -----------------------------------------------------------
+    # -- reading past either end of the window ---------------------------------------------
 
-    def start_prefetch(self) -> None:
-        """Read the rest of the cache (up to PREFETCH_LIMIT rows) in a thread, a chunk at a time.
-
-        With the rows already in memory, G and paging through thousands of headlines cost
-        nothing more than drawing the lines on screen.
-        """
-        if not self.exhausted and len(self.entries) < PREFETCH_LIMIT and self.is_mounted:
-            self._prefetch(len(self.entries), self._generation)
-
-    @work(thread=True, exclusive=True, group="ticker-prefetch", exit_on_error=False)
-    def _prefetch(self, offset: int, generation: int) -> None:
-        worker = get_current_worker()
-        while offset < min(self.total, PREFETCH_LIMIT) and not worker.is_cancelled:
-            rows = self.library.ticker_rows(offset, PREFETCH_CHUNK)
-            if not rows:
-                return
-            entries = [TickerEntry.from_row(row, self.zone) for row in rows]
-            if worker.is_cancelled:
-                return
-            try:
-                # Waits for the UI to take the chunk: the reading never runs far ahead.
-                self.app.call_from_thread(self._take_prefetched, entries, offset, generation)
-            except RuntimeError:
-                return  # the app has stopped
-            offset += len(rows)
-
-    def _take_prefetched(self, entries: list[TickerEntry], offset: int, generation: int) -> None:
-        """Append a prefetched chunk, unless a reload made it stale."""
-        skip = len(self.entries) - offset
-        if generation != self._generation or skip < 0 or skip >= len(entries):
-            return  # stale, or already paged in by the cursor
-        self.entries.extend(entries[skip:])
-        self.total = max(self.total, len(self.entries))
+    def _read_older(self, limit: int = PAGE) -> bool:
+        """Append the rows after the window's last one; False when there are none."""
+        if self.at_oldest or not self.entries:
+            return False
+        rows = self.library.ticker.older_than(self.entries[-1].id, limit)
+        self.at_oldest = len(rows) < limit
+        if rows:
+            self.entries.extend(TickerEntry.from_row(row, self.zone) for row in rows)
         self._layout()
         self.refresh()
+        return bool(rows)
 
-    def _page_in(self, limit: int | None = None) -> bool:
-        """Read the next page of cached rows after the loaded ones; False when none came."""
-        if self.exhausted:
-            return False
-        rows = self.library.ticker_rows(len(self.entries), limit or self.window)
-        # A refresh may have shifted offsets since the window was read: skip repeats.
-        recent = {entry.id for entry in self.entries[-2 * len(rows) - 1 :]}
-        fresh = [TickerEntry.from_row(row, self.zone) for row in rows if row.id not in recent]
-        if not fresh:
-            self.total = len(self.entries)
-            return False
-        self.entries.extend(fresh)
-        self.total = max(self.total, len(self.entries))
+    def _read_newer(self, limit: int = PAGE) -> int:
+        """Put the rows before the window's first one in front; returns how many came."""
+        if self.at_newest or not self.entries:
+            return 0
+        rows = self.library.ticker.newer_than(self.entries[0].id, limit)
+        self.at_newest = len(rows) < limit
+        if not rows:
+            return 0
+        first_line = self._entry_lines[0] if self._entry_lines else 0
+        self.entries[:0] = [TickerEntry.from_row(row, self.zone) for row in rows]
+        if self.cursor >= 0:
+            self.cursor += len(rows)
+        overflow = len(self.entries) - MAX_WINDOW
+        if overflow > 0:  # far below the view, which is near the window's top
+            del self.entries[-overflow:]
+            self.at_oldest = False
         self._layout()
+        # The rows in front push every line down: keep what is on screen where it is.
+        shift = self._entry_lines[len(rows)] - first_line
+        self.set_scroll(None, self.scroll_offset.y + shift)
         self.refresh()
+        return len(rows)
+
+    def _trim_newest(self) -> None:
+        """Keep the window at MAX_WINDOW rows by forgetting rows far above the view."""
+        overflow = len(self.entries) - MAX_WINDOW
+        if overflow <= 0:
+            return
+        top = self.scroll_offset.y
+        first_visible = next(
+            (i for i, line in enumerate(self._entry_lines) if line >= top), len(self.entries)
+        )
+        count = min(overflow, first_visible - PAGE_IN_MARGIN, self.cursor - PAGE_IN_MARGIN)
+        if count <= 0:
+            return
+        dropped_lines = self._entry_lines[count] - (self._entry_lines[0] if count else 0)
+        del self.entries[:count]
+        self.cursor -= count
+        self.at_newest = False
+        self._layout()
+        self.set_scroll(None, max(0, top - dropped_lines))
+        self.refresh()
+
+    def _jump_to(self, headline_id: int) -> bool:
+        """Read the window around a headline the library found and put the cursor on it."""
+        rows = self.library.ticker.around(headline_id, PAGE, self.window)
+        if not rows:
+            return False
+        newer = next(i for i, row in enumerate(rows) if row.id == headline_id)
+        self._show(rows, at_newest=newer < PAGE)
+        self.at_oldest = len(rows) - newer - 1 < self.window
+        self.cursor = -1
+        self.move_cursor(newer)
         return True
 
     def _layout(self) -> None:
@@ -386,16 +412,19 @@ class HeadlineTicker(ScrollView, can_focus=True):
     # -- cursor ----------------------------------------------------------------------------
 
     def move_cursor(self, index: int) -> None:
-        """Move the cursor to a row, reading more rows first when it nears the loaded end."""
+        """Move the cursor to a row, reading past the window's end first when it nears it."""
         if not self.entries:
             return
-        while index >= len(self.entries) - PAGE_IN_MARGIN and self._page_in():
+        while index < PAGE_IN_MARGIN and (added := self._read_newer()):
+            index += added
+        while index >= len(self.entries) - PAGE_IN_MARGIN and self._read_older():
             pass
         index = max(0, min(index, len(self.entries) - 1))
         if index != self.cursor:
             self.cursor = index
             self.refresh()
         self._scroll_cursor_into_view()
+        self._trim_newest()
         if self.cursor == len(self.entries) - 1 and self.exhausted:
             self.post_message(self.EndReached())
 
@@ -416,7 +445,12 @@ class HeadlineTicker(ScrollView, can_focus=True):
             target = line - height + 1
         else:
             return
-        self.scroll_to(y=target, animate=False, force=True)
+        self._scroll_view_to(target)
+
+    def _scroll_view_to(self, line: int) -> None:
+        """Put `line` at the top of the view now (the window's bookkeeping reads it at once)."""
+        height = self.scrollable_content_region.height
+        self.set_scroll(None, max(0, min(line, len(self._lines) - height)))
 
     def action_cursor_down(self) -> None:
         """Move to the next (older) headline."""
@@ -431,12 +465,20 @@ class HeadlineTicker(ScrollView, can_focus=True):
 
     def action_cursor_top(self) -> None:
         """Move to the newest headline."""
+        if not self.at_newest:
+            self._show(
+                self.library.ticker.newest(self.window), at_newest=True, asked_older=self.window
+            )
+            self.cursor = -1
         self.move_cursor(0)
 
     def action_cursor_bottom(self) -> None:
-        """Move to the oldest cached headline (reading the rest of the cache first)."""
-        if not self.exhausted:
-            self._page_in(self.total - len(self.entries))
+        """Move to the oldest cached headline (the window is read from that end)."""
+        if not self.at_oldest:
+            rows = self.library.ticker.oldest(self.window)
+            self._show(rows, at_newest=len(rows) < self.window)
+            self.at_oldest = True
+            self.cursor = -1
         self.move_cursor(len(self.entries) - 1)
 
     def action_cursor_page_down(self) -> None:
@@ -458,16 +500,17 @@ class HeadlineTicker(ScrollView, can_focus=True):
         entry = self.cursor_entry
         if entry is None:
             return
-        index = self.cursor + 1
-        while True:
-            while index < len(self.entries):
-                if self.entries[index].day != entry.day:
-                    self.move_cursor(index)
-                    return
-                index += 1
-            if not self._page_in():
-                self.notify("No earlier day cached.", timeout=3, markup=False)
+        for index in range(self.cursor + 1, len(self.entries)):
+            if self.entries[index].day != entry.day:
+                self._land_on_day(index)
                 return
+        found = None
+        if not self.at_oldest and entry.day != UNDATED:
+            found = self.library.ticker.first_older_than(self._day_start(entry.day))
+        if found is None or not self._jump_to(found[0]):
+            self.notify("No earlier day cached.", timeout=3, markup=False)
+            return
+        self._land_on_day(self.cursor)
 
     def action_next_day(self) -> None:
         """Jump to the first headline of the day after (further up the list)."""
@@ -477,26 +520,56 @@ class HeadlineTicker(ScrollView, can_focus=True):
         start = self.cursor
         while start > 0 and self.entries[start - 1].day == entry.day:
             start -= 1
+        if start == 0 and not self.at_newest and entry.day != UNDATED:
+            if self._jump_to_newer_day(entry.day):
+                return
         if start == 0:
             self.move_cursor(0)
+            self.notify("This is the newest day.", timeout=3, markup=False)
             return
         newer_day = self.entries[start - 1].day
         while start > 0 and self.entries[start - 1].day == newer_day:
             start -= 1
-        self.move_cursor(start)
+        self._land_on_day(start)
+
+    def _jump_to_newer_day(self, day: int) -> bool:
+        """Put the cursor on the first (newest) headline of the nearest newer day."""
+        ticker = self.library.ticker
+        later = ticker.first_at_or_after(self._day_start(day + 1))
+        if later is None:
+            return False
+        newer_day = datetime.fromtimestamp(later[1], self.zone).toordinal()
+        newest = ticker.first_older_than(self._day_start(newer_day + 1))
+        if newest is None or not self._jump_to(newest[0]):
+            return False
+        self._land_on_day(self.cursor)
+        return True
+
+    def _land_on_day(self, index: int) -> None:
+        """Put the cursor on a day's first row with the day's header at the top of the view."""
+        self.move_cursor(index)
+        line = self._entry_lines[self.cursor]
+        header = line - 1 if line and self._lines[line - 1] < 0 else line
+        self._scroll_view_to(header)
+
+    def _day_start(self, day: int) -> float:
+        """The epoch second at which a day (a date ordinal in the display zone) begins."""
+        midnight = datetime.combine(date.fromordinal(day), dt_time.min)
+        if self.zone is None:
+            return midnight.astimezone().timestamp()  # the machine's own zone
+        return midnight.replace(tzinfo=self.zone).timestamp()
 
     def action_next_unread(self) -> None:
         """Jump to the next unread headline below the cursor."""
-        index = self.cursor + 1
-        while True:
-            while index < len(self.entries):
-                if not self.entries[index].read:
-                    self.move_cursor(index)
-                    return
-                index += 1
-            if not self._page_in():
-                self.notify("No unread headlines below.", timeout=3, markup=False)
+        for index in range(self.cursor + 1, len(self.entries)):
+            if not self.entries[index].read:
+                self.move_cursor(index)
                 return
+        found = None
+        if not self.at_oldest and self.entries:
+            found = self.library.ticker.next_unread(self.entries[-1].id)
+        if found is None or not self._jump_to(found):
+            self.notify("No unread headlines below.", timeout=3, markup=False)
 
     # -- mouse and scrolling ---------------------------------------------------------------
 
@@ -519,8 +592,10 @@ class HeadlineTicker(ScrollView, can_focus=True):
         """Read more rows when the view (not only the cursor) nears the loaded end."""
         super().watch_scroll_y(old_value, new_value)
         height = self.scrollable_content_region.height
-        if not self.exhausted and new_value + height >= len(self._lines) - PAGE_IN_MARGIN:
-            self.call_later(self._page_in)
+        if not self.at_oldest and new_value + height >= len(self._lines) - PAGE_IN_MARGIN:
+            self.call_later(self._read_older)
+        elif not self.at_newest and new_value < PAGE_IN_MARGIN:
+            self.call_later(self._read_newer)
 
     def on_focus(self) -> None:
         """The cursor colour shows which pane has the keys."""
