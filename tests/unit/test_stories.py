@@ -217,3 +217,8 @@ def test_story_ids_are_unique_across_batches() -> None:
     assert first == second
     third = index.add([headline("Epsilon zeta eta theta", "https://a.example/2")])
     assert third[0] != first[0]
+
+
+def test_title_words_fold_case_and_accents() -> None:
+    assert title_words("Café DÉJÀ vu") == title_words("cafe deja VU")
+    assert title_words("КИЇВ") == title_words("київ")
