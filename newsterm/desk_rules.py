@@ -1,9 +1,8 @@
-"""Watch and mute rules: parse "WORDS", "source:URL" or "label:TEXT", match them to headlines.
+"""Watch and mute rules: parse "WORDS", "source:URL" or "label:TEXT", match them to headlines."""
 
-Pure: the store keeps the rules' text, the ticker and the CLI ask which rules a headline
-matches. Words match as whole words, case- and accent-insensitively, in any script
-("Київ" matches "КИЇВ" and "київ"; "Zelensky" does not match "Zelenskyy").
-"""
+# Pure: the store keeps the rules' text, the ticker and the CLI ask which rules a headline
+# matches. Words match as whole words, case- and accent-insensitively, in any script
+# ("Київ" matches "КИЇВ" and "київ"; "Zelensky" does not match "Zelenskyy").
 
 from __future__ import annotations
 

@@ -1,19 +1,19 @@
-"""Headlines -> story ids: the same story from many sources grouped by titles, links and times.
+"""Headlines -> story ids: the same story from many sources grouped by titles, links and times."""
 
-Pure: no network, no model, no numeric library. Each headline becomes a vector of its title's
-folded words weighted by how rare they are among the headlines seen (IDF), normalised to
-length one; a story is the sum of its members' vectors. Stories grow by agglomerative
-centroid linkage: the most similar pair of groups merges first, and only while the cosine of
-their summed vectors stays above a threshold, so a group joins another only if it resembles
-the group as a whole, not just one member of it (single-link chaining is what makes two
-stories one). Candidates are only groups that share one of a group's heaviest words, and
-groups further apart in time than a story lives are never compared, so the work grows with
-the number of headlines, not with its square. The same URL is always the same story.
-
-`StoryIndex` keeps the state between refreshes (word counts and per-story vectors) so that
-new headlines attach to existing stories without regrouping the cache; `cluster` is one
-batch through an empty index.
-"""
+# Pure: no network, no model, no numeric library. Each headline becomes a vector of its title's
+# folded words weighted by how rare they are among the headlines seen (IDF), normalised to
+# length one; a story is the sum of its members' vectors. Headlines, in time order, join the
+# story whose summed vector they are most like (or start one); then stories merge by
+# centroid linkage: the most similar pair of groups merges first, and only while the cosine of
+# their summed vectors stays above a threshold, so a group joins another only if it resembles
+# the group as a whole, not just one member of it (single-link chaining is what makes two
+# stories one). Candidates are only groups that share one of a group's heaviest words, and
+# groups further apart in time than a story lives are never compared, so the work grows with
+# the number of headlines, not with its square. The same URL is always the same story.
+#
+# `StoryIndex` keeps the state between refreshes (word counts and per-story vectors) so that
+# new headlines attach to existing stories without regrouping the cache; `cluster` is one
+# batch through an empty index.
 
 from __future__ import annotations
 
