@@ -73,7 +73,7 @@ def check_url(text: str | None, base: str | None = None) -> str:
         scheme = scheme_match.group(0)[:-1].lower()
         rest = _slashes_for_backslashes(text[scheme_match.end() :])
         if scheme not in _DEFAULT_PORTS:
-            raise UrlRefused(f"not an http(s) URL: {scheme}: links are not fetched or opened")
+            raise UrlRefused(f"not an http(s) URL ({scheme}: links are not fetched or opened)")
         if base_url and base_url.startswith(scheme + ":") and not rest.startswith("//"):
             # "http:page" on an http page is relative to it, as in browsers.
             return _resolve(base_url, rest)
