@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Coroutine
@@ -19,6 +20,9 @@ from newsterm.time_format import check_display_zone, clock_text, date_time_text,
 
 # Failures listed one per line after `refresh --articles`; the rest are counted.
 _SHOWN_ERRORS = 10
+# What a URL starts with, as opposed to a file name.
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_HTTP_SCHEME = re.compile(r"[\x00-\x20]*https?:", re.IGNORECASE)
 
 
 class CommandError(Exception):
@@ -149,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "tz", None):
             settings.display_timezone = args.tz
         _check_display_zone(settings)  # a bad --tz or config zone is said before anything runs
+        if getattr(args, "source", None):
+            args.source = [_url_argument(url) for url in args.source]
         if args.command is None:
             return _run_tui(settings, getattr(args, "source", None))
         handler = _COMMANDS[args.command]
@@ -160,6 +166,30 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0  # `newsterm headlines | head` is not an error
+    except OSError as error:
+        # A file or folder the user named (or the data folder) that cannot be used: a
+        # directory given as a file, a file as a folder, no permission, a full disk.
+        _fail(_os_error_text(error))
+        return 1
+    except Exception as error:  # a bug: still one line, never a traceback on the terminal
+        _fail(f"unexpected error ({type(error).__name__}: {error}); please report it")
+        return 70
+
+
+def _os_error_text(error: OSError) -> str:
+    """ "NAME: reason" for an OSError, e.g. "notes.txt: Not a directory"."""
+    reason = error.strerror or str(error)
+    return f"{error.filename}: {reason}" if error.filename else reason
+
+
+def _url_argument(text: str) -> str:
+    """A URL given on the command line, read as a browser reads it; else a CommandError."""
+    from newsterm.urls import UrlRefused, check_url
+
+    try:
+        return check_url(text)
+    except UrlRefused as refused:
+        raise CommandError(f"{refused}: {text}") from None
 
 
 def _fail(message: str) -> None:
@@ -274,13 +304,13 @@ async def _refresh(library: Any, args: argparse.Namespace) -> int:
 
 async def _read(library: Any, args: argparse.Namespace) -> int:
     target = args.target
-    path = Path(target)
-    if not target.startswith(("http://", "https://")) and path.exists():
-        article = await _read_file(path, args.url, library.settings)
+    if _is_file_argument(target):
+        article = await _read_file(Path(target), args.url, library.settings)
         stored_info: dict[str, Any] = {}
     else:
-        if not target.startswith(("http://", "https://")):
+        if not _URL_SCHEME.match(target.strip()):
             raise CommandError(f"no such file, and not an http(s) URL: {target}")
+        target = _url_argument(target)
         result = await library.open_article(target, reload=args.reload)
         if result.error:
             raise CommandError(result.error)
@@ -305,6 +335,16 @@ async def _read(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_file_argument(target: str) -> bool:
+    """Whether `read` was given a file: an existing path that does not start with http(s):."""
+    if _HTTP_SCHEME.match(target):
+        return False
+    try:
+        return Path(target).exists()
+    except (OSError, ValueError):  # a NUL byte, a name too long: not a file we can read
+        return False
+
+
 async def _read_file(path: Path, url: str | None, settings: Settings) -> Any:
     from newsterm.extract import extract_article
 
@@ -312,7 +352,7 @@ async def _read_file(path: Path, url: str | None, settings: Settings) -> Any:
         body = path.read_bytes()
     except OSError as error:
         raise CommandError(f"cannot read {path}: {error.strerror}") from None
-    page_url = url or path.resolve().as_uri()
+    page_url = _url_argument(url) if url else path.resolve().as_uri()
     timezone = settings.sources[0].timezone if settings.sources else "UTC"
     try:
         return await asyncio.to_thread(extract_article, body, page_url, timezone=timezone)
@@ -321,15 +361,17 @@ async def _read_file(path: Path, url: str | None, settings: Settings) -> Any:
 
 
 async def _save(library: Any, args: argparse.Namespace) -> int:
-    result = await library.save(args.url)
+    url = _url_argument(args.url)
+    result = await library.save(url)
     if result.error:
         raise CommandError(result.error)
-    _err(f"saved: {result.article.title or args.url}")
+    _err(f"saved: {result.article.title or url}")
     return 0
 
 
 async def _unsave(library: Any, args: argparse.Namespace) -> int:
-    if not library.unsave(args.url):
+    # As given too: a cache from an older version may hold the URL uncleaned.
+    if not library.unsave(_url_argument(args.url)) and not library.unsave(args.url):
         raise CommandError(f"not saved: {args.url}")
     _err(f"unsaved: {args.url}")
     return 0
@@ -393,8 +435,14 @@ async def _search(library: Any, args: argparse.Namespace) -> int:
 
 
 async def _export(library: Any, args: argparse.Namespace) -> int:
-    paths = library.export(args.directory, args.format, saved_only=not args.all)
-    _err(f"exported {len(paths)} articles to {args.directory}")
+    if args.directory.exists() and not args.directory.is_dir():
+        raise CommandError(f"cannot export to {args.directory}: it is a file, not a folder")
+    try:
+        paths = library.export(args.directory, args.format, saved_only=not args.all)
+    except OSError as error:
+        where = error.filename or args.directory
+        raise CommandError(f"cannot export to {where}: {error.strerror or error}") from None
+    _err(f"exported {_count(len(paths), 'article')} to {args.directory}")
     return 0
 
 
@@ -420,13 +468,29 @@ async def _sources(library: Any, args: argparse.Namespace) -> int:
             from newsterm.zones import zone
 
             zone(args.timezone)  # an unknown zone is refused now, not when an article is read
-        source = library.add_source(args.url, args.name, args.timezone)
-        _err(f"source: {source.display_name} {source.url}")
+        url = _url_argument(args.url)
+        name = one_line(args.name)
+        if library.offline:
+            source = library.add_source(url, name, args.timezone)
+            _err(f"added {source.display_name}: {source.url} (not checked: offline)")
+            return 0
+        status = await library.add_source_checked(url, name, args.timezone)
+        if not status.ok:
+            raise CommandError(f"not added: {url}: {status.message}")
+        source = status.source
+        _err(f"added {source.display_name}: {source.url} ({_count(status.total, 'headline')})")
         return 0
-    if not library.remove_source(args.url):
+    removed = library.remove_source(_url_argument(args.url)) if _looks_valid(args.url) else False
+    if not removed and not library.remove_source(args.url):
         raise CommandError(f"no such source: {args.url}")
     _err(f"removed: {args.url}")
     return 0
+
+
+def _looks_valid(url: str) -> bool:
+    from newsterm.urls import clean_url
+
+    return clean_url(url) is not None
 
 
 async def _opml(library: Any, args: argparse.Namespace) -> int:
@@ -437,15 +501,22 @@ async def _opml(library: Any, args: argparse.Namespace) -> int:
             body = args.file.read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
-        added = 0
-        for url, name in read_opml(body):
+        try:
+            found = read_opml(body)  # all or nothing: a broken file adds no source
+        except ValueError as error:
+            raise CommandError(f"{args.file}: {error}; nothing imported") from None
+        if not found:
+            raise CommandError(f"{args.file}: no http(s) feed or page in it; nothing imported")
+        for url, name in found:
             library.add_source(url, name)
-            added += 1
-        _err(f"imported {added} sources")
+        _err(f"imported {_count(len(found), 'source')}")
         return 0
     text = write_opml(library.store.sources())
     if args.file:
-        args.file.write_text(text, encoding="utf-8")
+        try:
+            args.file.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"cannot write {args.file}: {error.strerror}") from None
     else:
         sys.stdout.write(text)
     return 0

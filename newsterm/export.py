@@ -12,6 +12,8 @@ from pathlib import Path
 from newsterm.store import StoredArticle
 
 MAX_NAME_LENGTH = 80
+MAX_NAME_BYTES = 200
+"""File systems allow 255 bytes a name (not characters); room is left for "-2.html"."""
 FORMATS = {"md": ".md", "html": ".html", "json": ".json"}
 # Names Windows refuses even with an extension; exported folders get copied around.
 _RESERVED = {
@@ -29,7 +31,9 @@ def safe_file_stem(title: str, fallback: str = "article") -> str:
     text = unicodedata.normalize("NFKC", title)
     text = re.sub(r"[^\w\s-]", " ", text)  # drops / \ . : and every other special character
     text = re.sub(r"[\s_]+", "-", text).strip("-").lower()
-    text = text[:MAX_NAME_LENGTH].rstrip("-")
+    text = text[:MAX_NAME_LENGTH]
+    # 80 characters of a 4-byte script are 320 bytes: cut at a character boundary.
+    text = text.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip("-")
     if not text or text in _RESERVED:
         text = fallback
     return text

@@ -201,6 +201,46 @@ class Library:
         tz = timezone or (self.settings.sources[0].timezone if self.settings.sources else "UTC")
         return self.store.add_source(Source(url, name, tz))
 
+    async def add_source_checked(
+        self, url: str, name: str = "", timezone: str | None = None
+    ) -> SourceStatus:
+        """Add a source only if it lists headlines now, named as it names itself.
+
+        The page is fetched; the feed it advertises is preferred (autodiscovery) unless a
+        site preset reads the page itself; the source is named after the feed's title or the
+        site's og:site_name unless `name` is given; its headlines are stored by
+        refresh_source. A URL that fails or lists nothing adds nothing (a source already
+        known stays); the returned status says why, or how many headlines were found.
+        """
+        from newsterm.net import Failure
+
+        tz = timezone or (self.settings.sources[0].timezone if self.settings.sources else "UTC")
+        parser = ListingParser(processes=False)
+        fetched = await self._get_fetcher().fetch(url, accept=LISTING_ACCEPT)
+        if isinstance(fetched, Failure):
+            return SourceStatus(Source(url, name, tz), "failed", fetched.message)
+        listing = await parser.parse(fetched.body, fetched.url, fetched.content_type, tz)
+        chosen = url
+        for feed_url in [] if listing.kind.startswith("preset:") else listing.feeds[:3]:
+            feed = await self._get_fetcher().fetch(feed_url, accept=LISTING_ACCEPT)
+            if isinstance(feed, Failure) or feed.not_modified:
+                continue
+            found = await parser.parse(feed.body, feed.url, feed.content_type, tz)
+            if found.headlines:
+                listing, chosen = found, feed_url
+                break
+        if not listing.headlines:
+            reason = listing.reason or "no headlines found"
+            return SourceStatus(Source(url, name, tz), "failed", reason)
+        known = any(s.url == chosen for s in self.store.sources())
+        # A site's name is short; a page title used in its place is cut to a name's length.
+        source = self.add_source(chosen, name or (listing.title or "")[:80], tz)
+        status = await self.refresh_source(source, force=True)
+        if not status.ok and not known:
+            self.remove_source(chosen)
+        status.total = status.total or len(listing.headlines)  # "no change" lists them too
+        return status
+
     def remove_source(self, url: str) -> bool:
         """Forget a source and its headlines; saved articles stay."""
         return self.store.remove_source(url)

@@ -59,7 +59,7 @@ class Listing:
     kind: str = "empty"
     """How it was parsed: "preset:<name>", "generic", "rss", "atom", or "empty"."""
     title: str | None = None
-    """The page's or feed's title."""
+    """The name the listing gives itself: the feed's title, the page's og:site_name or title."""
     reason: str | None = None
     """Why the listing is empty, in words a user can read; None when it has headlines."""
 

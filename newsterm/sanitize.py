@@ -1,4 +1,4 @@
-"""Makes web text safe to store and show: no control, escape or bidi-override characters."""
+"""Makes web text safe to store and show: no control, escape, bidi or invisible characters."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ import re
 
 # C0 controls except tab and newline, DEL, the C1 block (0x80-0x9f, which includes the
 # single-byte CSI 0x9b), and the bidi embedding/override/isolate characters that can make
-# a terminal show text in an order other than the one stored (CVE-2021-42574 style).
+# a terminal show text in an order other than the one stored (CVE-2021-42574 style), and
+# the invisible format characters (zero-width space, word joiner, invisible operators, BOM,
+# the deprecated shaping controls, the Mongolian vowel separator): shown as nothing, they
+# hide text and make two different strings look alike. The joiners ZWJ/ZWNJ stay: scripts
+# need them.
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufff9-\ufffb"
+    "\u200b\u2060-\u2064\u206a-\u206f\ufeff\u180e]"
 )
 _SPACES = re.compile(r"\s+")
 # A numeric character reference, which a parser turns into the character it names.

@@ -1,4 +1,4 @@
-"""Loads a listing page into an lxml tree and reads page-wide facts: its title and its date."""
+"""Loads a listing page into an lxml tree and reads page-wide facts: its site name and date."""
 
 from __future__ import annotations
 
@@ -51,17 +51,24 @@ def load_html(body: bytes, content_type: str | None) -> HtmlElement | None:
 
 
 def page_title(root: HtmlElement) -> str | None:
-    """The page's `<title>`, else its og:title."""
+    """What the page calls its site: og:site_name, else its `<title>`, else its og:title.
+
+    A news list's `<title>` is often "Latest news … | Site"; the site's own name is the
+    better name for a source.
+    """
+    metas = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").lower()
+        if key in ("og:site_name", "og:title") and key not in metas:
+            metas[key] = one_line(meta.get("content") or "")[:300]
+    if metas.get("og:site_name"):
+        return metas["og:site_name"]
     for title in root.iter("title"):
         text = one_line(title.text_content())
         if text:
             return text[:300]
         break
-    for meta in root.iter("meta"):
-        if (meta.get("property") or "").lower() == "og:title":
-            text = one_line(meta.get("content") or "")
-            return text[:300] or None
-    return None
+    return metas.get("og:title") or None
 
 
 def page_date(root: HtmlElement, tz: tzinfo, skip: set[HtmlElement] | None = None) -> date | None:

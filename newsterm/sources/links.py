@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from itertools import islice
-from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 from lxml.html import HtmlElement
 
-from newsterm.sanitize import clean_text, one_line
+from newsterm.sanitize import one_line
+from newsterm.urls import MAX_URL_CHARS, clean_url
 
-MAX_URL_CHARS = 4096
-_URL_JUNK = re.compile(r"[\x00-\x20\x7f]")  # browsers drop tabs and newlines inside hrefs
+_LEADING_JUNK = "".join(chr(code) for code in range(0x21))
 _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
 _NEXT_WORDS = re.compile(
     r"(?:more|more news|load more|show more|next|next page|older|older posts|older news"
@@ -25,20 +25,16 @@ _PAGE_HREF = re.compile(r"[?&](?:page|p|pg|paged)=\d", re.IGNORECASE)
 
 
 def absolute_http_url(href: str | None, base: str) -> str | None:
-    """`href` resolved against `base`, if the result is an http(s) URL; else None."""
-    if not href or not isinstance(href, str):
+    """`href` resolved against `base` as a browser would, if that is an http(s) URL; else None.
+
+    The result is newsterm.urls.clean_url's: no controls or invisible characters, and the
+    host a browser would open (a backslash is a slash), so what is listed is what is opened.
+    """
+    if not href or not isinstance(href, str) or len(href) > MAX_URL_CHARS:
         return None
-    href = _URL_JUNK.sub("", clean_text(href))  # no bidi overrides in a URL we show
-    if not href or href.startswith("#") or len(href) > MAX_URL_CHARS:
-        return None
-    try:
-        url = urljoin(base, href)
-        parts = urlsplit(url)
-    except ValueError:  # e.g. a malformed IPv6 host
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+    if href.lstrip(_LEADING_JUNK).startswith("#"):
+        return None  # a link within the page itself
+    return clean_url(href, base)
 
 
 def same_document_key(url: str) -> str:

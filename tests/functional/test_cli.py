@@ -206,19 +206,20 @@ def test_export_writes_saved_articles(tmp_path, loopback):
     assert path.read_text(encoding="utf-8").startswith(f"# {ARTICLE['title']}")
 
 
-def test_sources_add_list_remove_and_opml(tmp_path):
-    run(tmp_path, "sources", "add", "https://example.org/rss", "--name", "Example")
+def test_sources_add_list_remove_and_opml(tmp_path, loopback):
+    feed = f"{loopback.url}/rss"
+    run(tmp_path, "sources", "add", feed, "--name", "Example")
     listed = json.loads(run(tmp_path, "sources", "list", "--json").stdout)
-    assert ("https://example.org/rss", "Example") in [(s["url"], s["name"]) for s in listed]
+    assert (feed, "Example") in [(s["url"], s["name"]) for s in listed]
     opml = run(tmp_path, "opml", "export").stdout
-    assert 'xmlUrl="https://example.org/rss"' in opml
-    run(tmp_path, "sources", "remove", "https://example.org/rss")
-    missing = run(tmp_path, "sources", "remove", "https://example.org/rss", check=False)
+    assert f'xmlUrl="{feed}"' in opml
+    run(tmp_path, "sources", "remove", feed)
+    missing = run(tmp_path, "sources", "remove", feed, check=False)
     assert missing.returncode == 1 and "no such source" in missing.stderr
     (tmp_path / "subs.opml").write_text(opml, encoding="utf-8")
     run(tmp_path, "opml", "import", str(tmp_path / "subs.opml"))
     listed = json.loads(run(tmp_path, "sources", "list", "--json").stdout)
-    assert "https://example.org/rss" in [s["url"] for s in listed]
+    assert feed in [s["url"] for s in listed]
 
 
 def test_feed_sources_work_like_pages(tmp_path, loopback):

@@ -9,7 +9,7 @@ import pytest
 
 from newsterm.export import MAX_NAME_LENGTH, export_articles, safe_file_stem
 from newsterm.models import Article, Source
-from newsterm.opml import read_opml, write_opml
+from newsterm.opml import PAGE, read_opml, write_opml
 from newsterm.store import StoredArticle
 
 KYIV_WINTER = timezone(timedelta(hours=2))
@@ -108,6 +108,62 @@ def test_opml_ignores_entities_external_files_and_non_http_urls(tmp_path):
 <outline text="&b;" xmlUrl="file:///etc/passwd"/>
 <outline text="js" xmlUrl="javascript:alert(1)"/>
 </body></opml>""".encode()
-    found = read_opml(body)
+    # A file that reaches for an external entity is refused whole, the file never read.
+    with pytest.raises(ValueError, match="external entity") as refused:
+        read_opml(body)
+    assert "TOPSECRET" not in str(refused.value)
+    found = read_opml(body.replace(b'"&xxe;"', b'"ok"'))  # internal entities: not expanded
     assert [url for url, _ in found] == ["https://ok.example/rss"]
-    assert "TOPSECRET" not in found[0][1]
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        b'<?xml version="1.0"?><opml version="2.0"><body><outline xmlUrl="https://a.example/rss"/>'
+        b'<outline xmlUrl="https://b.exa',
+        b'<?xml version="1.0"?><opml version="2.0"><body><outline xmlUrl="https://a.example/rss"/>',
+        b"<html><body><p>502 Bad Gateway</p></body></html>",
+        b"",
+    ],
+)
+def test_a_broken_or_foreign_opml_file_is_refused_whole_saying_where(cut):
+    with pytest.raises(ValueError) as refused:
+        read_opml(cut)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "OPML" in message and ("line 1, column" in message or "no <opml>" in message)
+
+
+def test_opml_urls_are_read_as_a_browser_reads_them_and_names_are_clean():
+    body = (
+        '<opml version="2.0"><body>'
+        '<outline title="Bank\u009b2J\u200b\u202e" xmlUrl="http://evil.example\\@bank.example/rss"/>'
+        '<outline text="Page" type="link" url="https://news.example/latest"/>'
+        "</body></opml>"
+    ).encode()
+    assert read_opml(body) == [
+        ("http://evil.example/@bank.example/rss", "Bank2J"),
+        ("https://news.example/latest", "Page"),
+    ]
+
+
+def test_opml_export_writes_a_news_page_as_a_link_not_a_feed():
+    sources = [Source("https://a.example/news", "A"), Source("https://b.example/rss", "B")]
+    text = write_opml(sources, {"https://a.example/news": PAGE})
+    assert '<outline type="link" text="A" title="A" url="https://a.example/news"' in text
+    assert '<outline type="rss" text="B" title="B" xmlUrl="https://b.example/rss"/>' in text
+    assert read_opml(text.encode()) == [
+        ("https://a.example/news", "A"),
+        ("https://b.example/rss", "B"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["𠀀" * 600, "й" * 600, "x" * 600, "/" * 600],
+    ids=["4-byte", "2-byte", "ascii", "slashes"],
+)
+def test_file_names_fit_any_file_system_in_bytes(title, tmp_path):
+    stem = safe_file_stem(title)
+    assert 0 < len(stem.encode("utf-8")) <= 200 and "/" not in stem
+    (tmp_path / f"{stem}-9999.html").write_text("ok", encoding="utf-8")  # 255-byte names

@@ -27,6 +27,9 @@ UKRAINIAN = "Росія використовує нові технології, 
         ("nul\x00 del\x7f", "nul del"),
         ("[bold]markup[/bold] stays", "[bold]markup[/bold] stays"),
         ("emoji ⚛️ 👩‍👩‍👧 e\u0301 日本 עברית", "emoji ⚛️ 👩‍👩‍👧 e\u0301 日本 עברית"),
+        # Invisible format characters hide text: zero-width space, word joiner, BOM, marks.
+        ("zero\u200bwidth\u2060join\ufeffbom\u200e\u200fmarks", "zerowidthjoinbommarks"),
+        ("ZWNJ stays: می\u200cخواهم", "ZWNJ stays: می\u200cخواهم"),
     ],
 )
 def test_clean_text_removes_only_what_can_hurt_a_terminal(raw, expected):
