@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import re
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from newsterm.config import ConfigError, Settings, load_settings
 from newsterm.sanitize import clean_text, one_line
 from newsterm.time_format import check_display_zone, clock_text, date_time_text, day_header
 
+# Rows read per query when a listing streams (headlines).
+_PAGE_ROWS = 1000
 # Failures listed one per line after `refresh --articles`; the rest are counted.
 _SHOWN_ERRORS = 10
 # What a URL starts with, as opposed to a file name.
@@ -74,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     headlines = command("headlines", "print the ticker: day groups, times, labels, titles")
     headlines.add_argument("--json", action="store_true", help="a JSON array, one object each")
-    headlines.add_argument("--limit", type=int, default=100, help="how many (default 100)")
+    headlines.add_argument(
+        "--limit", type=int, default=100, help="how many (default 100; 0: every cached one)"
+    )
 
     refresh = command("refresh", "fetch every source now")
     refresh.add_argument(
@@ -234,30 +239,31 @@ async def _headlines(library: Any, args: argparse.Namespace) -> int:
                 _fail(f"{status.source.display_name}: {status.message}")
         if library.offline:
             _fail(library.status_line())
-    rows = library.ticker_rows(0, max(args.limit, 0))
+    if args.limit < 0:
+        raise CommandError("--limit takes 0 (every headline) or more")
+    rows = _ticker_rows(library, args.limit)
     if args.json:
-        sources = {s.id: s.url for s in library.store.sources()}
-        _print_json(
-            [
-                {
-                    "title": row.title,
-                    "url": row.url,
-                    "published": row.published.isoformat() if row.published else None,
-                    "label": row.label,
-                    "source": sources.get(row.source_id),
-                }
-                for row in rows
-            ]
+        sources = {s.id: s.url for s in library.store.sources()}  # once, not per row
+        _print_json_array(
+            {
+                "title": row.title,
+                "url": row.url,
+                "published": row.published.isoformat() if row.published else None,
+                "label": row.label,
+                "source": sources.get(row.source_id),
+            }
+            for row in rows
         )
         return 0
-    if not rows:
+    first = next(rows, None)
+    if first is None:
         if library.offline:
             raise CommandError("no headlines cached yet (offline)")
         raise CommandError("no headlines: every source failed or listed nothing")
     zone = library.display_zone()
-    several = len({row.source_id for row in rows}) > 1
+    several = len(library.sources()) > 1
     day: object = None
-    for index, row in enumerate(rows):
+    for index, row in enumerate(itertools.chain([first], rows)):
         local = row.published.astimezone(zone) if row.published else None
         row_day = local.date() if local else "undated"
         if index == 0 or row_day != day:
@@ -633,6 +639,36 @@ def _out(text: str) -> None:
 
 def _err(text: str) -> None:
     print(one_line(text), file=sys.stderr)
+
+
+def _ticker_rows(library: Any, limit: int) -> Iterator[Any]:
+    """The ticker's rows newest first, `limit` at most (0: every one), read a page at a time
+    by key: a million rows go through with the memory of one page."""
+    window = library.ticker
+    left = limit if limit > 0 else None
+    size = min(left or _PAGE_ROWS, _PAGE_ROWS)
+    page = window.newest(size)
+    while page:
+        if left is not None:
+            page = page[:left]
+            left -= len(page)
+        yield from page
+        if left == 0 or len(page) < size:
+            return
+        size = min(left or _PAGE_ROWS, _PAGE_ROWS)
+        page = window.older_than(page[-1].id, size)
+
+
+def _print_json_array(items: Iterable[Any]) -> None:
+    """A JSON array written as it is made, one compact object per line: the memory of one
+    item whatever the count, and still one JSON document for any JSON reader."""
+    out = sys.stdout
+    separator = "[\n"
+    for item in items:
+        out.write(separator)
+        out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+        separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
 
 
 def _print_json(data: Any) -> None:

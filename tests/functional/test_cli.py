@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -263,3 +264,37 @@ def test_retry_then_success_is_reported(tmp_path, loopback):
     source = loopback.sequence("/wobbly", Reply(status=503, retry_after=1), Reply(page))
     out = run(tmp_path, "refresh", "--source", source)
     assert "40 new" in out.stderr
+
+
+def test_headlines_json_streams_every_row_one_compact_object_per_line(tmp_path, loopback):
+    from newsterm.models import Headline, Source
+    from newsterm.store import open_store
+
+    store = open_store(tmp_path / "newsterm.sqlite3")
+    source = store.add_source(Source("https://example.org/news", "Example"))
+    start = datetime(2025, 5, 16, 20, 0, tzinfo=UTC)
+    count = 2500  # more than one page of the stream
+    store.store_listing(
+        source,
+        [
+            Headline(f"Story {i}", f"https://example.org/{i}", start - timedelta(minutes=i))
+            for i in range(count)
+        ],
+    )
+    store.close()
+    out = run(tmp_path, "headlines", "--json", "--offline", "--limit", "0").stdout
+    lines = out.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert len(lines) == count + 2  # one object a line
+    items = json.loads(out)
+    assert [i["title"] for i in items] == [f"Story {i}" for i in range(count)]
+    assert {i["source"] for i in items} == {"https://example.org/news"}
+    assert json.loads(lines[1].rstrip(",")) == items[0]
+    limited = json.loads(
+        run(tmp_path, "headlines", "--json", "--offline", "--limit", "1001").stdout
+    )
+    assert [i["title"] for i in limited] == [f"Story {i}" for i in range(1001)]
+    empty = run(tmp_path / "empty", "headlines", "--json", "--offline").stdout
+    assert json.loads(empty) == []
+    bad = run(tmp_path, "headlines", "--offline", "--limit", "-1", check=False)
+    assert bad.returncode != 0 and len(bad.stderr.splitlines()) == 1
