@@ -1,0 +1,167 @@
+"""Headlines: a listing stored in bulk, and the ticker's rows read back newest first."""
+
+from __future__ import annotations
+
+import time
+
+from newsterm.models import Headline, Source
+from newsterm.store.connection import StoreConnection
+from newsterm.store.records import (
+    FetchState,
+    RefreshCounts,
+    TickerRow,
+    headline_from_row,
+    host,
+    parse_time,
+)
+from newsterm.store.sources import upsert_fetch_state
+
+
+class HeadlineRoom(StoreConnection):
+    """What the ticker shows: headlines per source, newest first, with read state."""
+
+    def store_listing(
+        self,
+        source: Source,
+        headlines: list[Headline],
+        state: FetchState | None = None,
+        now: float | None = None,
+    ) -> RefreshCounts:
+        """Upsert a listing's headlines and its fetch state in one transaction.
+
+        Nothing is ever deleted here: a headline seen again keeps its row (and first_seen),
+        one that dropped off the site stays, and a failed write changes nothing.
+        """
+        if source.id is None:
+            raise ValueError("source must be stored first")
+        now = time.time() if now is None else now
+        rows = [
+            (
+                h.url,
+                h.title,
+                h.label,
+                h.category,
+                h.summary,
+                h.published.isoformat() if h.published else None,
+                h.published.timestamp() if h.published else None,
+            )
+            for h in headlines
+        ]
+        with self._write() as db:
+            # Set-based: one INSERT and one UPDATE for the whole listing. Row by row, every
+            # statement would make the search index flush a segment of its own (FTS5 does
+            # at each statement savepoint), ten times the cost for a long listing.
+            db.execute("DELETE FROM temp.incoming")
+            db.executemany(
+                "INSERT INTO temp.incoming (url, title, label, category, summary, published,"
+                " published_at) VALUES (?,?,?,?,?,?,?)",
+                rows,
+            )
+            # rowcount, unlike total_changes, leaves out the search index's trigger writes.
+            new = db.execute(
+                "INSERT INTO headlines (source_id, url, title, label, category, summary,"
+                " published, sort_key, first_seen, last_seen)"
+                " SELECT ?, url, title, label, category, summary, published,"
+                " coalesce(published_at, ?), ?, ? FROM temp.incoming WHERE true ORDER BY rowid"
+                " ON CONFLICT (source_id, url) DO NOTHING",
+                (source.id, now, now, now),
+            ).rowcount
+            # A headline seen again: keep its first_seen, refresh what the site now says.
+            # `last_seen < now` skips the rows inserted just above.
+            db.execute(
+                "UPDATE headlines SET title = i.title, label = i.label,"
+                " category = coalesce(i.category, headlines.category),"
+                " summary = coalesce(i.summary, headlines.summary),"
+                " published = coalesce(i.published, headlines.published),"
+                " sort_key = coalesce(i.published_at, headlines.sort_key), last_seen = ?"
+                " FROM temp.incoming AS i"
+                " WHERE headlines.source_id = ? AND headlines.url = i.url"
+                " AND headlines.last_seen < ?",
+                (now, source.id, now),
+            )
+            db.execute("DELETE FROM temp.incoming")
+            if state is not None:
+                upsert_fetch_state(db, state)
+        return RefreshCounts(new=new, seen=len(rows) - new)
+
+    def headline_count(self, source_ids: list[int] | None = None) -> int:
+        """How many headlines the ticker has for these sources (all when None)."""
+        where, params = source_filter(source_ids)
+        return self._read(f"SELECT count(*) FROM headlines h {where}", params)[0][0]
+
+    def ticker_rows(
+        self, source_ids: list[int] | None = None, offset: int = 0, limit: int = 200
+    ) -> list[TickerRow]:
+        """A window of the ticker, newest first: only the rows asked for are read."""
+        where, params = source_filter(source_ids, newest_first=True)
+        rows = self._read(
+            "SELECT h.id, h.title, h.url, h.published, h.label, h.source_id, h.first_seen,"
+            " h.read_at, s.name AS source_name, s.url AS source_url,"
+            " a.id AS article_id, sv.saved_at"
+            " FROM headlines h JOIN sources s ON s.id = h.source_id"
+            " LEFT JOIN articles a ON a.url = h.url"
+            " LEFT JOIN saved sv ON sv.article_id = a.id"
+            f" {where} ORDER BY h.sort_key DESC, h.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [
+            TickerRow(
+                id=r["id"],
+                title=r["title"],
+                url=r["url"],
+                published=parse_time(r["published"]),
+                label=r["label"],
+                source_id=r["source_id"],
+                source_name=r["source_name"] or host(r["source_url"]),
+                first_seen=r["first_seen"],
+                read=r["read_at"] is not None,
+                saved=r["saved_at"] is not None,
+                cached=r["article_id"] is not None,
+            )
+            for r in rows
+        ]
+
+    def headlines(self, source_ids: list[int] | None = None, limit: int = 200) -> list[Headline]:
+        """The newest headlines as Headline objects (for the CLI and export)."""
+        where, params = source_filter(source_ids, newest_first=True)
+        rows = self._read(
+            "SELECT h.*, s.url AS source_url FROM headlines h JOIN sources s ON s.id = h.source_id"
+            f" {where} ORDER BY h.sort_key DESC, h.id LIMIT ?",
+            [*params, limit],
+        )
+        return [headline_from_row(r) for r in rows]
+
+    def headline(self, url: str) -> Headline | None:
+        """The newest stored headline for an article URL."""
+        rows = self._read(
+            "SELECT h.*, s.url AS source_url FROM headlines h JOIN sources s ON s.id = h.source_id"
+            " WHERE h.url = ? ORDER BY h.last_seen DESC LIMIT 1",
+            (url,),
+        )
+        return headline_from_row(rows[0]) if rows else None
+
+    def mark_read(self, url: str, read: bool = True) -> None:
+        """Mark every headline for this article read (or unread)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE headlines SET read_at = ? WHERE url = ?",
+                (time.time() if read else None, url),
+            )
+
+
+def source_filter(
+    source_ids: list[int] | None, *, newest_first: bool = False
+) -> tuple[str, list[int]]:
+    """A WHERE clause for headlines of these sources (all when None)."""
+    if source_ids is None:
+        return "", []
+    if not source_ids:
+        return "WHERE 0", []
+    if len(source_ids) == 1:
+        return "WHERE h.source_id = ?", list(source_ids)
+    marks = ",".join("?" * len(source_ids))
+    if newest_first:
+        # `+ 0` keeps SQLite off the per-source index, which would read every headline of
+        # those sources and sort them; walking the time index stops after LIMIT rows.
+        return f"WHERE h.source_id + 0 IN ({marks})", list(source_ids)
+    return f"WHERE h.source_id IN ({marks})", list(source_ids)
