@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsterm.store.articles import MAX_REVISIONS
 from newsterm.store.connection import BUSY_TIMEOUT_MS, WAL_SIZE_LIMIT
 from newsterm.store.errors import WRITE_WAIT_SECONDS, StoreCorrupt, StoreError
 from newsterm.store.headlines import HeadlineRoom
@@ -40,6 +41,7 @@ __all__ = [
     "ArticleContext",
     "BUSY_TIMEOUT_MS",
     "MATCH_END",
+    "MAX_REVISIONS",
     "MATCH_START",
     "MAX_QUERY_WORDS",
     "SCHEMA_VERSION",

@@ -18,10 +18,16 @@ from newsterm.store.records import (
     compress,
     decompress,
     iso,
-    parse_time,
+    revision_from_row,
     stored_from_row,
+    text,
+    writable_epoch,
 )
 from newsterm.store.sources import read_fetch_state, upsert_fetch_state
+
+# Earlier versions kept per article (the newest ones), besides the version a user saved:
+# a page changed on every fetch would otherwise grow without bound.
+MAX_REVISIONS = 20
 
 
 class ArticleRoom(StoreConnection):
@@ -43,7 +49,7 @@ class ArticleRoom(StoreConnection):
         version was kept as a revision.
         """
         compressed = compress(raw_html)  # outside the lock: other threads need not wait
-        fetched_at = time.time() if fetched_at is None else fetched_at
+        fetched_at = writable_epoch(fetched_at) or time.time()
         with self._write() as db:
             return self._put_article(db, article, compressed, content_type, final_url, fetched_at)
 
@@ -58,7 +64,7 @@ class ArticleRoom(StoreConnection):
 
         For imports and benchmarks: one commit for the batch instead of one per article.
         """
-        fetched_at = time.time() if fetched_at is None else fetched_at
+        fetched_at = writable_epoch(fetched_at) or time.time()
         batch = [(article, compress(raw)) for article, raw in items]
         revised = 0
         with self._write() as db:
@@ -101,8 +107,7 @@ class ArticleRoom(StoreConnection):
         }
         revised = False
         old = db.execute(
-            "SELECT id, title, text, markdown, published, modified, fetched_at"
-            " FROM articles WHERE url = ?",
+            "SELECT id, title, text FROM articles WHERE url = ?",
             (article.url,),
         ).fetchone()
         if old is None:
@@ -116,21 +121,16 @@ class ArticleRoom(StoreConnection):
             change = describe_change(old, article)
             if change:
                 revised = True
+                # Copied inside SQLite: the old text never round-trips through Python.
                 db.execute(
-                    "INSERT INTO revisions (article_id, title, text, markdown, published,"
-                    " modified, fetched_at, replaced_at, change) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (
-                        article_id,
-                        old["title"],
-                        old["text"],
-                        old["markdown"],
-                        old["published"],
-                        old["modified"],
-                        old["fetched_at"],
-                        fetched_at,
-                        change,
-                    ),
+                    "INSERT INTO revisions (article_id, size, fetched_at, replaced_at,"
+                    " published, modified, change, title, text, markdown)"
+                    " SELECT id, length(CAST(text AS BLOB)) + length(CAST(markdown AS BLOB)),"
+                    " fetched_at, ?, published, modified, ?, title, text, markdown"
+                    " FROM articles WHERE id = ?",
+                    (fetched_at, change, article_id),
                 )
+                trim_revisions(db, article_id)
             assignments = ", ".join(f"{k} = ?" for k in values if k != "url")
             db.execute(
                 f"UPDATE articles SET {assignments} WHERE id = ?",
@@ -190,7 +190,7 @@ class ArticleRoom(StoreConnection):
         """
         compressed = compress(raw_html)
         now = time.time()
-        fetched_at = now if fetched_at is None else fetched_at
+        fetched_at = writable_epoch(fetched_at) or now
         with self._write() as db:
             revised = self._put_article(
                 db, article, compressed, content_type, final_url, fetched_at
@@ -215,19 +215,7 @@ class ArticleRoom(StoreConnection):
             " WHERE a.url = ? ORDER BY r.replaced_at, r.id",
             (url,),
         )
-        return [
-            Revision(
-                r["title"],
-                r["text"],
-                r["markdown"],
-                parse_time(r["published"]),
-                parse_time(r["modified"]),
-                r["fetched_at"],
-                r["replaced_at"],
-                r["change"],
-            )
-            for r in rows
-        ]
+        return [revision_from_row(r) for r in rows]
 
     def articles_needing_reextract(self, version: int) -> list[str]:
         """URLs of cached articles made by an older extractor that still have their raw page."""
@@ -250,13 +238,33 @@ class ArticleRoom(StoreConnection):
         return found
 
 
+def trim_revisions(db: sqlite3.Connection, article_id: int | None = None) -> int:
+    """Keep the newest MAX_REVISIONS revisions of an article (of all when None).
+
+    The version a user saved is kept however old: for a saved article changed since, it
+    is the first revision replaced after the save. Returns how many were dropped.
+    """
+    only = "WHERE article_id = ?" if article_id is not None else ""
+    params = [article_id] if article_id is not None else []
+    return db.execute(
+        "DELETE FROM revisions WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER"
+        " (PARTITION BY article_id ORDER BY replaced_at DESC, id DESC) AS newer"
+        f" FROM revisions {only}) WHERE newer > ?)"
+        " AND id NOT IN (SELECT snapshot FROM (SELECT (SELECT r.id FROM revisions r"
+        " WHERE r.article_id = s.article_id AND r.replaced_at >= s.saved_at"
+        " ORDER BY r.replaced_at, r.id LIMIT 1) AS snapshot FROM saved s)"
+        " WHERE snapshot IS NOT NULL)",
+        [*params, MAX_REVISIONS],
+    ).rowcount
+
+
 def describe_change(old: sqlite3.Row, new: Article) -> str:
     """Say what differs between a cached article and a refetched one ('' when nothing)."""
     changes = []
-    if old["title"] != new.title:
+    if text(old["title"]) != new.title:
         changes.append("title")
-    if old["text"] != new.text:
-        old_paragraphs = set(old["text"].split("\n\n"))
+    if text(old["text"]) != new.text:
+        old_paragraphs = set(text(old["text"]).split("\n\n"))
         new_paragraphs = set(new.text.split("\n\n"))
         added = len(new_paragraphs - old_paragraphs)
         removed = len(old_paragraphs - new_paragraphs)

@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -33,9 +36,10 @@ from newsterm.store.errors import (
     quietly,
     rollback,
 )
-from newsterm.store.schema import migrate
+from newsterm.store.schema import SCHEMA_VERSION, migrate
 
 BUSY_TIMEOUT_MS = 10_000
+READ_ONLY_MESSAGE = "the cache is read-only: nothing will be kept"
 # After a big transaction the WAL file is cut back to this size instead of staying large.
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
@@ -59,6 +63,7 @@ class StoreConnection:
         """True when this open created the schema: a first run (or a replaced damaged file)."""
         self._pending_salvage: Path | None = None
         self._closed = False
+        self._scratch: Path | None = None
         self._db = self._open()
 
     def __enter__(self) -> Self:
@@ -81,6 +86,10 @@ class StoreConnection:
     def _open(self) -> sqlite3.Connection:
         if self._in_memory:
             return self._connect_waiting()
+        if not self.read_only and not _writable(self.path):
+            self.read_only = True
+        if self.read_only:
+            return self._open_read_only()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db: sqlite3.Connection | None
         try:
@@ -97,6 +106,69 @@ class StoreConnection:
                 db = self._connect_waiting()
             except sqlite3.Error as error:
                 raise open_error(error, self.path) from None
+        return db
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Open a cache that cannot be written: every read works, every write is refused.
+
+        SQLite reads a WAL file through its -shm index, which it must be able to create.
+        In a folder that cannot be written, with no -shm left there, a WAL left by a crash
+        is read from a private copy of the two files (in the temp folder, removed at close);
+        with no WAL, the file is read as `immutable` (no locks, no side files). Damage is
+        only reported here: nothing can be moved aside or repaired.
+        """
+        if not self.path.exists():
+            raise StoreError(f"there is no cache at {self.path}, and it cannot be created there")
+        wal = self.path.with_name(self.path.name + "-wal")
+        try:
+            return self._connect_read_only(f"{self.path.resolve().as_uri()}?mode=ro")
+        except sqlite3.Error as error:
+            if is_corrupt(error):
+                raise open_error(error, self.path) from None
+        try:
+            if wal.exists() and wal.stat().st_size > 0:
+                self._scratch = Path(tempfile.mkdtemp(prefix="newsterm-read-only-"))
+                copy = self._scratch / self.path.name
+                shutil.copyfile(self.path, copy)
+                shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+                return self._connect_read_only(f"{copy.as_uri()}?mode=ro")
+            return self._connect_read_only(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1")
+        except OSError as error:
+            self._drop_scratch()
+            raise StoreError(f"cannot read the cache {self.path}: {error.strerror}") from None
+        except sqlite3.Error as error:
+            self._drop_scratch()
+            raise open_error(error, self.path) from None
+
+    def _drop_scratch(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def _connect_read_only(self, uri: str) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            uri,
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.row_factory = sqlite3.Row
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                # A migration would have to write: say what to do instead of guessing.
+                newer = (
+                    "a newer newsterm; upgrade newsterm"
+                    if version > SCHEMA_VERSION
+                    else ("an older newsterm; open it once where it can be written")
+                )
+                raise StoreError(f"the read-only cache {self.path} was written by {newer}")
+            db.execute("SELECT count(*) FROM sources").fetchone()
+        except BaseException:
+            db.close()
+            raise
         return db
 
     def _repair_or_reject(self, db: sqlite3.Connection) -> sqlite3.Connection | None:
@@ -202,6 +274,7 @@ class StoreConnection:
             if not self._closed:
                 self._closed = True
                 self._db.close()
+                self._drop_scratch()
 
     # -- transactions and errors -----------------------------------------------------------
 
@@ -212,7 +285,7 @@ class StoreConnection:
         `durable` syncs the WAL to disk at commit, so the change survives a power cut too.
         """
         if self.read_only:
-            raise StoreError("the cache is open read-only")
+            raise StoreError(READ_ONLY_MESSAGE)
         with self._lock:
             if self.damaged:
                 raise StoreCorrupt(self._damaged_message())
@@ -296,3 +369,17 @@ class StoreConnection:
             f"the cache file {self.path} is damaged; restart newsterm to repair it"
             " (saved articles are recovered)"
         )
+
+
+def _writable(path: Path) -> bool:
+    """Whether the cache file (or, if it is not there yet, its folder) can be written.
+
+    access(2) answers for read-only mounts too, even for root. A folder that does not
+    exist yet counts as writable: creating it is tried, and fails in one line if need be.
+    """
+    folder = path.parent
+    if not folder.exists():
+        return True
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    return not path.exists() or os.access(path, os.R_OK | os.W_OK)

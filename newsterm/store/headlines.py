@@ -11,8 +11,9 @@ from newsterm.store.records import (
     RefreshCounts,
     TickerRow,
     headline_from_row,
-    host,
-    parse_time,
+    ticker_row_from_row,
+    writable_datetime,
+    writable_epoch,
 )
 from newsterm.store.sources import upsert_fetch_state
 
@@ -34,19 +35,22 @@ class HeadlineRoom(StoreConnection):
         """
         if source.id is None:
             raise ValueError("source must be stored first")
-        now = time.time() if now is None else now
-        rows = [
-            (
-                h.url,
-                h.title,
-                h.label,
-                h.category,
-                h.summary,
-                h.published.isoformat() if h.published else None,
-                h.published.timestamp() if h.published else None,
+        now = writable_epoch(time.time() if now is None else now) or time.time()
+        rows = []
+        for h in headlines:
+            # A date at the edge of datetime's range could not be shown in every zone.
+            published = writable_datetime(h.published)
+            rows.append(
+                (
+                    h.url,
+                    h.title,
+                    h.label,
+                    h.category,
+                    h.summary,
+                    published.isoformat() if published else None,
+                    published.timestamp() if published else None,
+                )
             )
-            for h in headlines
-        ]
         with self._write() as db:
             # Set-based: one INSERT and one UPDATE for the whole listing. Row by row, every
             # statement would make the search index flush a segment of its own (FTS5 does
@@ -104,22 +108,7 @@ class HeadlineRoom(StoreConnection):
             f" {where} ORDER BY h.sort_key DESC, h.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return [
-            TickerRow(
-                id=r["id"],
-                title=r["title"],
-                url=r["url"],
-                published=parse_time(r["published"]),
-                label=r["label"],
-                source_id=r["source_id"],
-                source_name=r["source_name"] or host(r["source_url"]),
-                first_seen=r["first_seen"],
-                read=r["read_at"] is not None,
-                saved=r["saved_at"] is not None,
-                cached=r["article_id"] is not None,
-            )
-            for r in rows
-        ]
+        return [ticker_row_from_row(r) for r in rows]
 
     def headlines(self, source_ids: list[int] | None = None, limit: int = 200) -> list[Headline]:
         """The newest headlines as Headline objects (for the CLI and export)."""

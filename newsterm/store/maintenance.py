@@ -6,9 +6,17 @@ import sqlite3
 import time
 from pathlib import Path
 
+from newsterm.store.articles import trim_revisions
 from newsterm.store.connection import StoreConnection
 from newsterm.store.errors import is_corrupt, primary_code
 from newsterm.store.records import CacheInfo
+
+# What the cache budget counts: articles (text, markdown, compressed page) and revisions.
+# CAST: a size an older release or a hand edit left as text counts as its number, or 0.
+_TOTAL_BYTES = (
+    "SELECT (SELECT coalesce(sum(CAST(size AS INTEGER)), 0) FROM articles)"
+    " + (SELECT coalesce(sum(CAST(size AS INTEGER)), 0) FROM revisions)"
+)
 
 
 class MaintenanceRoom(StoreConnection):
@@ -38,17 +46,21 @@ class MaintenanceRoom(StoreConnection):
                 f"DELETE FROM articles WHERE coalesce(opened_at, fetched_at) < ? AND {unsaved}",
                 (article_cutoff,),
             ).rowcount
-            total = db.execute("SELECT coalesce(sum(size), 0) FROM articles").fetchone()[0]
+            trim_revisions(db)  # caches from before the cap may hold more
+            total = db.execute(_TOTAL_BYTES).fetchone()[0]
             if total > budget_bytes:
                 doomed = []
+                # An article weighs its own size plus its revisions' (they go with it).
                 for row in db.execute(
-                    f"SELECT id, size FROM articles WHERE {unsaved}"
+                    "SELECT id, CAST(size AS INTEGER) + (SELECT coalesce(sum(r.size), 0)"
+                    " FROM revisions r WHERE r.article_id = articles.id) AS weight"
+                    f" FROM articles WHERE {unsaved}"
                     " ORDER BY coalesce(opened_at, fetched_at), id"
                 ):
                     if total <= budget_bytes:
                         break
                     doomed.append(row["id"])
-                    total -= row["size"]
+                    total -= row["weight"]
                 # A few statements for many rows: row by row, each statement would make
                 # the search index flush a segment of its own.
                 for start in range(0, len(doomed), 500):
@@ -65,18 +77,29 @@ class MaintenanceRoom(StoreConnection):
         return evicted, dropped
 
     def info(self) -> CacheInfo:
-        """Counts and sizes of what the cache holds."""
+        """Counts and sizes of what the cache holds; article bytes include revisions."""
         row = self._read(
             "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM headlines),"
             " (SELECT count(*) FROM articles), (SELECT count(*) FROM saved),"
-            " (SELECT count(*) FROM revisions), (SELECT coalesce(sum(size), 0) FROM articles)"
+            " (SELECT count(*) FROM revisions), (SELECT coalesce(sum(size), 0) FROM revisions)"
         )[0]
+        total = self._read(_TOTAL_BYTES)[0][0]
         file_bytes = sum(
             p.stat().st_size
             for p in (self.path, Path(f"{self.path}-wal"))
             if not self._in_memory and p.exists()
         )
-        return CacheInfo(self.path, file_bytes, *row)
+        return CacheInfo(
+            self.path,
+            file_bytes,
+            sources=row[0],
+            headlines=row[1],
+            articles=row[2],
+            saved=row[3],
+            revisions=row[4],
+            article_bytes=total,
+            revision_bytes=row[5],
+        )
 
     def vacuum(self) -> None:
         """Compact the file: merge the search indexes, checkpoint the WAL, then VACUUM."""

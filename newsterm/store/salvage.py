@@ -31,7 +31,9 @@ class SalvageRoom(SourceRoom, ArticleRoom):
 
         Also finishes a salvage that an earlier start began but did not complete.
         """
-        if self._pending_salvage is None and not self._in_memory:
+        if self.read_only or self._in_memory:
+            return  # nothing was moved aside, and nothing could be salvaged into this file
+        if self._pending_salvage is None:
             try:
                 name = self.salvage_marker.read_text(encoding="utf-8").strip()
             except OSError:
@@ -42,8 +44,7 @@ class SalvageRoom(SourceRoom, ArticleRoom):
         if aside is not None:
             self._pending_salvage = None
             self.salvaged = self._salvage_from(aside)
-        if not self._in_memory:
-            self.salvage_marker.unlink(missing_ok=True)
+        self.salvage_marker.unlink(missing_ok=True)
 
     def _salvage_from(self, aside: Path) -> int:
         """Copy the sources and saved articles that SQLite can still read from `aside`."""

@@ -6,7 +6,7 @@ import time
 
 from newsterm.store.connection import StoreConnection
 from newsterm.store.errors import StoreError
-from newsterm.store.records import StoredArticle, stored_from_row
+from newsterm.store.records import StoredArticle, stored_from_row, writable_epoch
 
 
 class SavedRoom(StoreConnection):
@@ -31,7 +31,7 @@ class SavedRoom(StoreConnection):
                 db.execute(
                     "INSERT INTO saved (article_id, saved_at) VALUES (?, ?)"
                     " ON CONFLICT (article_id) DO NOTHING",
-                    (row["id"], time.time() if saved_at is None else saved_at),
+                    (row["id"], writable_epoch(saved_at) or time.time()),
                 )
             else:
                 db.execute("DELETE FROM saved WHERE article_id = ?", (row["id"],))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from newsterm.store.errors import StoreError, begin_immediate, rollback
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -212,6 +212,31 @@ MIGRATIONS: dict[int, str] = {
         INSERT INTO headline_search (rowid, title) VALUES (new.id, new.title);
     END;
     CREATE INDEX headlines_by_last_seen ON headlines (last_seen);
+    """,
+    # Version 3: revisions carry their size (counted in the cache budget), in a column
+    # read before the text, so sizing them never walks the text's overflow pages.
+    3: """
+    CREATE TABLE revisions_v3 (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        size INTEGER NOT NULL,
+        fetched_at REAL NOT NULL,
+        replaced_at REAL NOT NULL,
+        published TEXT,
+        modified TEXT,
+        change TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        markdown TEXT NOT NULL
+    );
+    INSERT INTO revisions_v3 (id, article_id, size, fetched_at, replaced_at, published,
+        modified, change, title, text, markdown)
+    SELECT id, article_id, length(CAST(text AS BLOB)) + length(CAST(markdown AS BLOB)),
+        fetched_at, replaced_at, published, modified, change, title, text, markdown
+    FROM revisions;
+    DROP TABLE revisions;
+    ALTER TABLE revisions_v3 RENAME TO revisions;
+    CREATE INDEX revisions_by_article ON revisions (article_id, replaced_at);
     """,
 }
 

@@ -7,7 +7,7 @@ import sqlite3
 
 from newsterm.store import errors
 from newsterm.store.connection import StoreConnection
-from newsterm.store.records import SearchHit, parse_time
+from newsterm.store.records import SearchHit, parse_time, text
 
 # Search ranks the newest this-many matches of a query: a word found in most articles
 # would otherwise cost a bm25 score per matching article (100 ms+ over 100,000 of them).
@@ -75,9 +75,9 @@ class SearchRoom(StoreConnection):
         }
         return [
             SearchHit(
-                rows[rowid]["url"],
-                rows[rowid]["title"],
-                snippets.get(rowid) or "",
+                text(rows[rowid]["url"]),
+                text(rows[rowid]["title"]),
+                text(snippets.get(rowid)),
                 parse_time(rows[rowid]["published"]),
                 True,
                 score,
@@ -106,14 +106,14 @@ class SearchRoom(StoreConnection):
         hits: list[SearchHit] = []
         for rowid, score in ranked:
             row = rows.get(rowid)
-            if row is None or row["url"] in seen:
+            if row is None or text(row["url"]) in seen:
                 continue
-            seen.add(row["url"])
+            seen.add(text(row["url"]))
             hits.append(
                 SearchHit(
-                    row["url"],
-                    row["title"],
-                    titles.get(rowid) or row["title"],
+                    text(row["url"]),
+                    text(row["title"]),
+                    text(titles.get(rowid) or row["title"]),
                     parse_time(row["published"]),
                     False,
                     score,

@@ -7,7 +7,15 @@ import time
 
 from newsterm.models import Source
 from newsterm.store.connection import StoreConnection
-from newsterm.store.records import FetchState, source_from_row
+from newsterm.store.records import (
+    LATEST_TIME,
+    MAX_DEFERRAL_SECONDS,
+    FetchState,
+    epoch,
+    fetch_state_from_row,
+    source_from_row,
+    writable_epoch,
+)
 
 
 class SourceRoom(StoreConnection):
@@ -54,8 +62,13 @@ class SourceRoom(StoreConnection):
         if not urls:
             return None
         marks = ",".join("?" * len(urls))
-        row = self._read(f"SELECT max(last_success) FROM fetch_state WHERE url IN ({marks})", urls)
-        return row[0][0]
+        # Only times a datetime can hold take part: a poisoned row must not win the max.
+        row = self._read(
+            f"SELECT max(last_success) FROM fetch_state WHERE url IN ({marks})"
+            " AND typeof(last_success) IN ('integer', 'real') AND last_success BETWEEN 0 AND ?",
+            [*urls, LATEST_TIME],
+        )
+        return epoch(row[0][0])
 
 
 def upsert_fetch_state(db: sqlite3.Connection, state: FetchState) -> None:
@@ -73,14 +86,20 @@ def upsert_fetch_state(db: sqlite3.Connection, state: FetchState) -> None:
             state.last_modified,
             state.last_status,
             state.last_error,
-            state.last_attempt,
-            state.last_success,
-            state.next_try,
+            writable_epoch(state.last_attempt),
+            writable_epoch(state.last_success),
+            writable_next_try(state.next_try),
         ),
     )
+
+
+def writable_next_try(value: float | None) -> float | None:
+    """A next try as it may be stored: in range, and at most MAX_DEFERRAL_SECONDS away."""
+    value = writable_epoch(value)
+    return None if value is None else min(value, time.time() + MAX_DEFERRAL_SECONDS)
 
 
 def read_fetch_state(db: sqlite3.Connection, url: str) -> FetchState:
     """The fetch state of a URL as stored (empty if never fetched)."""
     row = db.execute("SELECT * FROM fetch_state WHERE url = ?", (url,)).fetchone()
-    return FetchState(**dict(row)) if row else FetchState(url)
+    return fetch_state_from_row(row) if row else FetchState(url)
