@@ -2,8 +2,9 @@
 
 # Rooms, each a mixin over the one shared connection (connection.py): schema (migrations),
 # errors (one-line errors, transactions), records (what is handed out), sources (and fetch
-# state), headlines (the ticker), articles (and revisions), saved, search (FTS5),
-# maintenance (evict, info, vacuum, integrity), salvage (a damaged file's saved articles).
+# state), headlines (stored in bulk), ticker (keyset pages and jumps), articles (and
+# revisions), saved, search (FTS5), maintenance (evict, info, vacuum, integrity), salvage
+# (a damaged file's saved articles).
 # Only this package imports sqlite3.
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from newsterm.store.search import (
     SearchRoom,
     fts_query,
 )
+from newsterm.store.ticker import TickerRoom
 
 __all__ = [
     "ArticleContext",
@@ -63,7 +65,7 @@ __all__ = [
 ]
 
 
-class Store(HeadlineRoom, SavedRoom, SearchRoom, MaintenanceRoom, SalvageRoom):
+class Store(TickerRoom, HeadlineRoom, SavedRoom, SearchRoom, MaintenanceRoom, SalvageRoom):
     """The one SQLite file; every method is a short transaction, safe to share between threads.
 
     Several processes may use the same file at once: WAL lets readers run beside the one

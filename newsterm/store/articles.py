@@ -21,6 +21,7 @@ from newsterm.store.records import (
     revision_from_row,
     stored_from_row,
     text,
+    url_key,
     writable_epoch,
 )
 from newsterm.store.sources import read_fetch_state, upsert_fetch_state
@@ -163,8 +164,9 @@ class ArticleRoom(StoreConnection):
             state = read_fetch_state(db, url)
             listed = db.execute(
                 "SELECT s.timezone, h.summary FROM headlines h JOIN sources s"
-                " ON s.id = h.source_id WHERE h.url = ? ORDER BY h.last_seen DESC LIMIT 1",
-                (url,),
+                " ON s.id = h.source_id WHERE h.url_key = ? AND h.url = ?"
+                " ORDER BY h.last_seen DESC LIMIT 1",
+                (url_key(url), url),
             ).fetchone()
         return ArticleContext(
             stored,

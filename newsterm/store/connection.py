@@ -36,6 +36,7 @@ from newsterm.store.errors import (
     quietly,
     rollback,
 )
+from newsterm.store.records import url_key
 from newsterm.store.schema import SCHEMA_VERSION, migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -156,6 +157,7 @@ class StoreConnection:
         try:
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             db.row_factory = sqlite3.Row
+            db.create_function("url_key", 1, url_key, deterministic=True)
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:
                 # A migration would have to write: say what to do instead of guessing.
@@ -222,10 +224,12 @@ class StoreConnection:
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
             db.row_factory = sqlite3.Row
+            db.create_function("url_key", 1, url_key, deterministic=True)
             # Private to this connection: a listing is staged here, then upserted in bulk.
             db.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS incoming (url TEXT, title TEXT, label TEXT,"
-                " category TEXT, summary TEXT, published TEXT, published_at REAL)"
+                "CREATE TEMP TABLE IF NOT EXISTS incoming (url_key INTEGER, url TEXT,"
+                " title TEXT, label TEXT, category TEXT, summary TEXT, published TEXT,"
+                " published_at REAL)"
             )
             if migrate(db, self.path):
                 self.created = True

@@ -9,9 +9,8 @@ from newsterm.store.connection import StoreConnection
 from newsterm.store.records import (
     FetchState,
     RefreshCounts,
-    TickerRow,
     headline_from_row,
-    ticker_row_from_row,
+    url_key,
     writable_datetime,
     writable_epoch,
 )
@@ -42,6 +41,7 @@ class HeadlineRoom(StoreConnection):
             published = writable_datetime(h.published)
             rows.append(
                 (
+                    url_key(h.url),
                     h.url,
                     h.title,
                     h.label,
@@ -57,21 +57,22 @@ class HeadlineRoom(StoreConnection):
             # at each statement savepoint), ten times the cost for a long listing.
             db.execute("DELETE FROM temp.incoming")
             db.executemany(
-                "INSERT INTO temp.incoming (url, title, label, category, summary, published,"
-                " published_at) VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO temp.incoming (url_key, url, title, label, category, summary,"
+                " published, published_at) VALUES (?,?,?,?,?,?,?,?)",
                 rows,
             )
+            # Rows above this id are the ones inserted just below: the update skips them.
+            newest_before = db.execute("SELECT coalesce(max(id), 0) FROM headlines").fetchone()[0]
             # rowcount, unlike total_changes, leaves out the search index's trigger writes.
             new = db.execute(
-                "INSERT INTO headlines (source_id, url, title, label, category, summary,"
-                " published, sort_key, first_seen, last_seen)"
-                " SELECT ?, url, title, label, category, summary, published,"
+                "INSERT INTO headlines (source_id, url_key, url, title, label, category,"
+                " summary, published, sort_key, first_seen, last_seen)"
+                " SELECT ?, url_key, url, title, label, category, summary, published,"
                 " coalesce(published_at, ?), ?, ? FROM temp.incoming WHERE true ORDER BY rowid"
-                " ON CONFLICT (source_id, url) DO NOTHING",
+                " ON CONFLICT (url_key, source_id) DO NOTHING",
                 (source.id, now, now, now),
             ).rowcount
             # A headline seen again: keep its first_seen, refresh what the site now says.
-            # `last_seen < now` skips the rows inserted just above.
             db.execute(
                 "UPDATE headlines SET title = i.title, label = i.label,"
                 " category = coalesce(i.category, headlines.category),"
@@ -79,9 +80,9 @@ class HeadlineRoom(StoreConnection):
                 " published = coalesce(i.published, headlines.published),"
                 " sort_key = coalesce(i.published_at, headlines.sort_key), last_seen = ?"
                 " FROM temp.incoming AS i"
-                " WHERE headlines.source_id = ? AND headlines.url = i.url"
-                " AND headlines.last_seen < ?",
-                (now, source.id, now),
+                " WHERE headlines.url_key = i.url_key AND headlines.source_id = ?"
+                " AND headlines.url = i.url AND headlines.id <= ?",
+                (now, source.id, newest_before),
             )
             db.execute("DELETE FROM temp.incoming")
             if state is not None:
@@ -92,23 +93,6 @@ class HeadlineRoom(StoreConnection):
         """How many headlines the ticker has for these sources (all when None)."""
         where, params = source_filter(source_ids)
         return self._read(f"SELECT count(*) FROM headlines h {where}", params)[0][0]
-
-    def ticker_rows(
-        self, source_ids: list[int] | None = None, offset: int = 0, limit: int = 200
-    ) -> list[TickerRow]:
-        """A window of the ticker, newest first: only the rows asked for are read."""
-        where, params = source_filter(source_ids, newest_first=True)
-        rows = self._read(
-            "SELECT h.id, h.title, h.url, h.published, h.label, h.source_id, h.first_seen,"
-            " h.read_at, s.name AS source_name, s.url AS source_url,"
-            " a.id AS article_id, sv.saved_at"
-            " FROM headlines h JOIN sources s ON s.id = h.source_id"
-            " LEFT JOIN articles a ON a.url = h.url"
-            " LEFT JOIN saved sv ON sv.article_id = a.id"
-            f" {where} ORDER BY h.sort_key DESC, h.id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return [ticker_row_from_row(r) for r in rows]
 
     def headlines(self, source_ids: list[int] | None = None, limit: int = 200) -> list[Headline]:
         """The newest headlines as Headline objects (for the CLI and export)."""
@@ -124,8 +108,8 @@ class HeadlineRoom(StoreConnection):
         """The newest stored headline for an article URL."""
         rows = self._read(
             "SELECT h.*, s.url AS source_url FROM headlines h JOIN sources s ON s.id = h.source_id"
-            " WHERE h.url = ? ORDER BY h.last_seen DESC LIMIT 1",
-            (url,),
+            " WHERE h.url_key = ? AND h.url = ? ORDER BY h.last_seen DESC LIMIT 1",
+            (url_key(url), url),
         )
         return headline_from_row(rows[0]) if rows else None
 
@@ -133,8 +117,8 @@ class HeadlineRoom(StoreConnection):
         """Mark every headline for this article read (or unread)."""
         with self._write() as db:
             db.execute(
-                "UPDATE headlines SET read_at = ? WHERE url = ?",
-                (time.time() if read else None, url),
+                "UPDATE headlines SET read_at = ? WHERE url_key = ? AND url = ?",
+                (time.time() if read else None, url_key(url), url),
             )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import sqlite3
@@ -52,6 +53,13 @@ class TickerRow:
     read: bool
     saved: bool
     cached: bool
+    sort_key: float = 0.0
+    """Where the row sorts (its published time, else when first seen): see `key`."""
+
+    @property
+    def key(self) -> tuple[float, int]:
+        """The row's place in the ticker, for keyset paging: (sort_key, id)."""
+        return (self.sort_key, self.id)
 
 
 @dataclass(slots=True)
@@ -169,6 +177,7 @@ def ticker_row_from_row(row: sqlite3.Row) -> TickerRow:
         read=row["read_at"] is not None,
         saved=row["saved_at"] is not None,
         cached=row["article_id"] is not None,
+        sort_key=row["sort_key"] if isinstance(row["sort_key"], int | float) else 0.0,
     )
 
 
@@ -234,6 +243,16 @@ def stored_from_row(row: sqlite3.Row) -> StoredArticle:
         revision_count=integer(row["revision_count"]) or 0,
         content_type=optional_text(row["content_type"]),
     )
+
+
+def url_key(url: object) -> int:
+    """The 64-bit key a headline's URL is indexed by (schema 3): BLAKE2b, as a signed int.
+
+    Lookups compare the URL itself too, so a collision can never return the wrong row;
+    two URLs of one source colliding (odds ~1e-7 at a million headlines) keep the first.
+    """
+    data = url.encode("utf-8", "surrogatepass") if isinstance(url, str) else bytes(url or b"")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
 
 
 def json_list(value: object) -> list[str]:
