@@ -16,6 +16,12 @@ reports, with the targets of issues 2 and 4:
 - opening one cached article (`get_article`);
 - storing 10,000 new headlines of one refresh (`store_listing`) — target ≤ 0.5 s.
 
+With --headlines N it measures the ticker's side instead (issue 13): N headlines filled
+through `store_listing` (50 feeds, one transaction per feed, as a refresh stores them),
+bytes per headline with a breakdown, every ticker jump by key (first call and median/max
+of 20) at the top, the middle and the bottom, and streaming every row as JSON Lines
+(`iter_headlines`) in a fresh process: its time and peak RSS.
+
 The text is generated: words drawn with Zipf frequencies from the seed article's words
 (ordered by their frequency there) and 40,000 made-up words, so a few words occur in
 most articles and most words in few, as in real news. Everything is seeded: two runs
@@ -29,6 +35,7 @@ import random
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -194,12 +201,109 @@ def breakdown(path: Path) -> Iterator[tuple[str, int]]:
     yield from groups.most_common()
 
 
+FEEDS = 50
+
+
+def fill_headlines(store: Store, corpus: Corpus, count: int) -> float:
+    """Store `count` headlines as 50 feeds of count/50, one store_listing per feed."""
+    per_feed = count // FEEDS
+    start = datetime(2025, 5, 16, 20, tzinfo=UTC)
+    listings = []
+    for feed in range(FEEDS):
+        source = store.add_source(Source(f"https://news{feed}.example/rss", f"Feed {feed}"))
+        headlines = []
+        for n in range(per_feed):
+            title = corpus.title()
+            slug = "-".join(title.lower().split()[:6])
+            published = start - timedelta(seconds=(n * FEEDS + feed) * 97)
+            url = f"https://news{feed}.example/{published:%Y/%m/%d}/{slug}"
+            headlines.append(Headline(title, url, published, corpus.rng.choice(LABELS + [None])))
+        listings.append((source, headlines))
+    began = time.perf_counter()
+    for source, headlines in listings:
+        store.store_listing(source, headlines)
+    return time.perf_counter() - began
+
+
+STREAM = r"""
+import json, resource, sys, time
+from newsterm.store import open_store
+store = open_store(sys.argv[1])
+began = time.perf_counter()
+count = 0
+with open("/dev/null", "w") as out:
+    for headline, source in store.iter_headlines():
+        published = headline.published.isoformat() if headline.published else None
+        out.write(json.dumps({"title": headline.title, "url": headline.url,
+            "published": published, "label": headline.label, "source": source},
+            ensure_ascii=False) + "\n")
+        count += 1
+print(count, time.perf_counter() - began, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def headlines_benchmark(path: Path, corpus: Corpus, count: int) -> None:
+    with open_store(path) as store:
+        if store.headline_count() == 0:
+            took = fill_headlines(store, corpus, count)
+            print(
+                f"fill: {count:,} headlines ({FEEDS} feeds x {count // FEEDS:,}) through"
+                f" store_listing: {took:.2f} s ({count / took:,.0f} per s; target 100k <= 5 s)"
+            )
+        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        total = store.headline_count()
+        oldest, newest = store.ticker_oldest(), store.ticker_newest()
+        middle = store.ticker_page(after=newest.key, limit=total // 2)[-1] if total > 2 else newest
+        for where, row in (("top", newest), ("middle", middle), ("bottom", oldest)):
+            day = datetime.fromtimestamp(row.sort_key, UTC).replace(hour=0, minute=0, second=0)
+            jumps = {
+                "page after (200)": lambda row=row: store.ticker_page(after=row.key),
+                "page before (200)": lambda row=row: store.ticker_page(before=row.key),
+                "G oldest": lambda: store.ticker_oldest(),
+                "g newest": lambda: store.ticker_newest(),
+                "] next day": lambda day=day: store.ticker_first_before(None, day.timestamp()),
+                "[ previous day": lambda day=day: store.ticker_last_from(
+                    None, day.timestamp() + 86400
+                ),
+                "n next unread": lambda row=row: store.ticker_next_unread(None, row.key),
+                "row by id": lambda row=row: store.ticker_row(row.id),
+                "position": lambda row=row: store.ticker_position(None, row.key),
+            }
+            for name, jump in jumps.items():
+                began = time.perf_counter()
+                jump()
+                first = time.perf_counter() - began
+                runs = timed(jump, 20)
+                print(
+                    f"  {where:6} {name:18} first {first * 1000:6.2f} ms,"
+                    f" median {statistics.median(runs):6.2f} ms, max {max(runs):6.2f} ms"
+                )
+    size = path.stat().st_size
+    print(f"size: {size / 1e6:,.1f} MB, {size / total:.0f} bytes per headline (target <= 250)")
+    for name, table_bytes in breakdown(path):
+        if table_bytes >= size / 200:
+            print(f"  {name}: {table_bytes / total:.1f} bytes per headline")
+    result = subprocess.run(
+        [sys.executable, "-c", STREAM, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    rows, seconds, peak_kb = result.stdout.split()
+    print(
+        f"stream every headline as JSON Lines (iter_headlines): {int(rows):,} rows in"
+        f" {float(seconds):.2f} s, peak RSS {int(peak_kb) / 1024:.0f} MB"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000, help="cache size (100,000)")
     parser.add_argument("--db", type=Path, help="where to build the cache (default: a temp dir)")
     parser.add_argument("--reuse", action="store_true", help="use the cache already at --db")
     parser.add_argument("--page-kb", type=int, default=80, help="raw page size (80 KB)")
+    parser.add_argument("--headlines", type=int, help="measure the ticker's side instead")
     args = parser.parse_args()
 
     folder = None
@@ -207,6 +311,15 @@ def main() -> int:
         folder = tempfile.TemporaryDirectory(prefix="newsterm-bench-")
         args.db = Path(folder.name) / "newsterm.sqlite3"
     corpus = Corpus(page_kb=args.page_kb)
+    if args.headlines:
+        print(f"cache benchmark: {args.headlines:,} headlines, {args.db}")
+        if not args.reuse:
+            for stale in args.db.parent.glob(args.db.name + "*"):
+                stale.unlink()
+        headlines_benchmark(args.db, corpus, args.headlines)
+        if folder is not None:
+            folder.cleanup()
+        return 0
     print(f"cache benchmark: {args.articles:,} articles, pages of {args.page_kb} KB, {args.db}")
 
     if not (args.reuse and args.db.exists()):

@@ -11,9 +11,10 @@ import time
 
 import pytest
 
-from newsterm import store as store_module
 from newsterm.models import Article, Headline, Source
 from newsterm.store import StoreError, open_store
+from newsterm.store import errors as store_errors
+from newsterm.store import schema as store_schema
 
 ROUNDS = 500
 HANG_GUARD = 120  # seconds: a generous bound for a stuck process, not a timing assertion
@@ -125,7 +126,7 @@ def test_two_processes_migrating_an_old_file_at_once_both_succeed(tmp_path):
     path = tmp_path / "newsterm.sqlite3"
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
-    for statement in store_module._statements(store_module._MIGRATIONS[1]):
+    for statement in store_schema.statements(store_schema.MIGRATIONS[1]):
         db.execute(statement)
     db.execute("PRAGMA user_version = 1")
     db.close()
@@ -136,7 +137,7 @@ def test_two_processes_migrating_an_old_file_at_once_both_succeed(tmp_path):
         _finish(writer)
     with open_store(path) as store:
         assert store.info().articles == 40 and store.integrity_ok()
-        assert store._db.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
+        assert store._db.execute("PRAGMA user_version").fetchone()[0] == store_schema.SCHEMA_VERSION
 
 
 def test_a_write_waits_for_another_writer_instead_of_failing(tmp_path):
@@ -164,7 +165,7 @@ def test_a_write_that_cannot_get_the_lock_fails_in_one_line_and_changes_nothing(
     path = tmp_path / "newsterm.sqlite3"
     store = open_store(path)
     store.put_article(Article("http://127.0.0.1:9/a/1", "Kept", "Text.", "md"))
-    monkeypatch.setattr(store_module, "WRITE_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(store_errors, "WRITE_WAIT_SECONDS", 0.2)
     store._db.execute("PRAGMA busy_timeout = 50")
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsterm import store as store_module
 from newsterm.models import Article, Headline, Source
 from newsterm.store import (
     MATCH_END,
@@ -24,6 +23,8 @@ from newsterm.store import (
     fts_query,
     open_store,
 )
+from newsterm.store import schema as store_schema
+from newsterm.store import search as store_search
 
 KYIV = timezone(timedelta(hours=3))
 DAY = 86400.0
@@ -98,7 +99,7 @@ def _write_v1_file(path: Path) -> None:
     """A cache as schema version 1 wrote it: raw pages inside the articles table."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
-    for statement in store_module._statements(store_module._MIGRATIONS[1]):
+    for statement in store_schema.statements(store_schema.MIGRATIONS[1]):
         db.execute(statement)
     db.execute("PRAGMA user_version = 1")
     db.execute(
@@ -157,7 +158,7 @@ def test_a_file_from_a_newer_version_is_refused_untouched(tmp_path):
 
 
 def test_statements_keep_trigger_bodies_whole():
-    parts = store_module._statements(store_module._MIGRATIONS[2])
+    parts = store_schema.statements(store_schema.MIGRATIONS[2])
     triggers = [p for p in parts if p.startswith("CREATE TRIGGER")]
     assert len(triggers) == 6 and all(p.endswith("END;") for p in triggers)
 
@@ -497,7 +498,7 @@ def test_search_respects_the_limit(searchable):
 def test_search_ranks_only_the_newest_candidates_of_a_common_word(store, monkeypatch):
     for n in range(30):
         store.put_article(_article(f"http://127.0.0.1:9/a/{n}", f"Story {n}", "Common word."))
-    monkeypatch.setattr(store_module, "SEARCH_CANDIDATES", 10)
+    monkeypatch.setattr(store_search, "SEARCH_CANDIDATES", 10)
     hits = store.search("common", limit=50)
     assert {h.url for h in hits} == {f"http://127.0.0.1:9/a/{n}" for n in range(20, 30)}
 

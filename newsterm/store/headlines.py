@@ -1,0 +1,140 @@
+"""Headlines: a listing stored in bulk, and the ticker's rows read back newest first."""
+
+from __future__ import annotations
+
+import time
+
+from newsterm.models import Headline, Source
+from newsterm.store.connection import StoreConnection
+from newsterm.store.records import (
+    FetchState,
+    RefreshCounts,
+    headline_from_row,
+    url_key,
+    writable_datetime,
+    writable_epoch,
+)
+from newsterm.store.sources import upsert_fetch_state
+
+
+class HeadlineRoom(StoreConnection):
+    """What the ticker shows: headlines per source, newest first, with read state."""
+
+    def store_listing(
+        self,
+        source: Source,
+        headlines: list[Headline],
+        state: FetchState | None = None,
+        now: float | None = None,
+    ) -> RefreshCounts:
+        """Upsert a listing's headlines and its fetch state in one transaction.
+
+        Nothing is ever deleted here: a headline seen again keeps its row (and first_seen),
+        one that dropped off the site stays, and a failed write changes nothing.
+        """
+        if source.id is None:
+            raise ValueError("source must be stored first")
+        now = writable_epoch(time.time() if now is None else now) or time.time()
+        rows = []
+        for h in headlines:
+            # A date at the edge of datetime's range could not be shown in every zone.
+            published = writable_datetime(h.published)
+            rows.append(
+                (
+                    url_key(h.url),
+                    h.url,
+                    h.title,
+                    h.label,
+                    h.category,
+                    h.summary,
+                    published.isoformat() if published else None,
+                    published.timestamp() if published else None,
+                )
+            )
+        with self._write() as db:
+            # Set-based: one INSERT and one UPDATE for the whole listing. Row by row, every
+            # statement would make the search index flush a segment of its own (FTS5 does
+            # at each statement savepoint), ten times the cost for a long listing.
+            db.execute("DELETE FROM temp.incoming")
+            db.executemany(
+                "INSERT INTO temp.incoming (url_key, url, title, label, category, summary,"
+                " published, published_at) VALUES (?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            # Rows above this id are the ones inserted just below: the update skips them.
+            newest_before = db.execute("SELECT coalesce(max(id), 0) FROM headlines").fetchone()[0]
+            # rowcount, unlike total_changes, leaves out the search index's trigger writes.
+            new = db.execute(
+                "INSERT INTO headlines (source_id, url_key, url, title, label, category,"
+                " summary, published, sort_key, first_seen, last_seen)"
+                " SELECT ?, url_key, url, title, label, category, summary, published,"
+                " coalesce(published_at, ?), ?, ? FROM temp.incoming WHERE true ORDER BY rowid"
+                " ON CONFLICT (url_key, source_id) DO NOTHING",
+                (source.id, now, now, now),
+            ).rowcount
+            # A headline seen again: keep its first_seen, refresh what the site now says.
+            db.execute(
+                "UPDATE headlines SET title = i.title, label = i.label,"
+                " category = coalesce(i.category, headlines.category),"
+                " summary = coalesce(i.summary, headlines.summary),"
+                " published = coalesce(i.published, headlines.published),"
+                " sort_key = coalesce(i.published_at, headlines.sort_key), last_seen = ?"
+                " FROM temp.incoming AS i"
+                " WHERE headlines.url_key = i.url_key AND headlines.source_id = ?"
+                " AND headlines.url = i.url AND headlines.id <= ?",
+                (now, source.id, newest_before),
+            )
+            db.execute("DELETE FROM temp.incoming")
+            if state is not None:
+                upsert_fetch_state(db, state)
+        return RefreshCounts(new=new, seen=len(rows) - new)
+
+    def headline_count(self, source_ids: list[int] | None = None) -> int:
+        """How many headlines the ticker has for these sources (all when None)."""
+        where, params = source_filter(source_ids)
+        return self._read(f"SELECT count(*) FROM headlines h {where}", params)[0][0]
+
+    def headlines(self, source_ids: list[int] | None = None, limit: int = 200) -> list[Headline]:
+        """The newest headlines as Headline objects (for the CLI and export)."""
+        where, params = source_filter(source_ids, newest_first=True)
+        rows = self._read(
+            "SELECT h.*, s.url AS source_url FROM headlines h JOIN sources s ON s.id = h.source_id"
+            f" {where} ORDER BY h.sort_key DESC, h.id LIMIT ?",
+            [*params, limit],
+        )
+        return [headline_from_row(r) for r in rows]
+
+    def headline(self, url: str) -> Headline | None:
+        """The newest stored headline for an article URL."""
+        rows = self._read(
+            "SELECT h.*, s.url AS source_url FROM headlines h JOIN sources s ON s.id = h.source_id"
+            " WHERE h.url_key = ? AND h.url = ? ORDER BY h.last_seen DESC LIMIT 1",
+            (url_key(url), url),
+        )
+        return headline_from_row(rows[0]) if rows else None
+
+    def mark_read(self, url: str, read: bool = True) -> None:
+        """Mark every headline for this article read (or unread)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE headlines SET read_at = ? WHERE url_key = ? AND url = ?",
+                (time.time() if read else None, url_key(url), url),
+            )
+
+
+def source_filter(
+    source_ids: list[int] | None, *, newest_first: bool = False
+) -> tuple[str, list[int]]:
+    """A WHERE clause for headlines of these sources (all when None)."""
+    if source_ids is None:
+        return "", []
+    if not source_ids:
+        return "WHERE 0", []
+    if len(source_ids) == 1:
+        return "WHERE h.source_id = ?", list(source_ids)
+    marks = ",".join("?" * len(source_ids))
+    if newest_first:
+        # `+ 0` keeps SQLite off the per-source index, which would read every headline of
+        # those sources and sort them; walking the time index stops after LIMIT rows.
+        return f"WHERE h.source_id + 0 IN ({marks})", list(source_ids)
+    return f"WHERE h.source_id IN ({marks})", list(source_ids)

@@ -1,0 +1,334 @@
+"""The cache's schema: every migration from an empty file to the current version, in order."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from newsterm.store.errors import StoreError, begin_immediate, rollback
+
+SCHEMA_VERSION = 3
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL DEFAULT '',
+        timezone TEXT NOT NULL DEFAULT 'Europe/Kyiv',
+        added_at REAL NOT NULL
+    );
+    CREATE TABLE fetch_state (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        last_status INTEGER,
+        last_error TEXT,
+        last_attempt REAL,
+        last_success REAL,
+        next_try REAL
+    );
+    CREATE TABLE headlines (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        title TEXT NOT NULL,
+        label TEXT,
+        category TEXT,
+        summary TEXT,
+        published TEXT,
+        sort_key REAL NOT NULL,
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        read_at REAL,
+        UNIQUE (source_id, url)
+    );
+    CREATE INDEX headlines_by_time ON headlines (sort_key DESC, id);
+    CREATE INDEX headlines_by_source_time ON headlines (source_id, sort_key DESC, id);
+    CREATE INDEX headlines_by_url ON headlines (url);
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        final_url TEXT,
+        title TEXT NOT NULL,
+        byline TEXT,
+        published TEXT,
+        modified TEXT,
+        lead TEXT,
+        text TEXT NOT NULL,
+        markdown TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        lead_image TEXT,
+        images TEXT NOT NULL DEFAULT '[]',
+        site_name TEXT,
+        language TEXT,
+        method TEXT NOT NULL,
+        extractor_version INTEGER NOT NULL,
+        raw_html BLOB,
+        content_type TEXT,
+        fetched_at REAL NOT NULL,
+        opened_at REAL,
+        size INTEGER NOT NULL
+    );
+    CREATE INDEX articles_by_fetch ON articles (fetched_at);
+    CREATE TABLE saved (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE RESTRICT,
+        saved_at REAL NOT NULL
+    );
+    CREATE TABLE revisions (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        markdown TEXT NOT NULL,
+        published TEXT,
+        modified TEXT,
+        fetched_at REAL NOT NULL,
+        replaced_at REAL NOT NULL,
+        change TEXT NOT NULL
+    );
+    CREATE INDEX revisions_by_article ON revisions (article_id, replaced_at);
+    CREATE VIRTUAL TABLE article_search USING fts5(
+        title, text, content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO article_search(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO article_search(article_search, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO article_search(article_search, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO article_search(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE VIRTUAL TABLE headline_search USING fts5(
+        title, content='headlines', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER headlines_ai AFTER INSERT ON headlines BEGIN
+        INSERT INTO headline_search(rowid, title) VALUES (new.id, new.title);
+    END;
+    CREATE TRIGGER headlines_ad AFTER DELETE ON headlines BEGIN
+        INSERT INTO headline_search(headline_search, rowid, title)
+        VALUES ('delete', old.id, old.title);
+    END;
+    CREATE TRIGGER headlines_au AFTER UPDATE OF title ON headlines BEGIN
+        INSERT INTO headline_search(headline_search, rowid, title)
+        VALUES ('delete', old.id, old.title);
+        INSERT INTO headline_search(rowid, title) VALUES (new.id, new.title);
+    END;
+    """,
+    # Version 2: the raw page moves to its own table and the articles' small columns come
+    # first, so reading sizes, dates or metadata no longer walks the overflow pages of the
+    # text; indexes for eviction and redirect lookups; prefix indexes and a title-weighted
+    # rank for search; search triggers that skip updates which change no indexed text.
+    2: """
+    CREATE TABLE articles_v2 (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        final_url TEXT,
+        fetched_at REAL NOT NULL,
+        opened_at REAL,
+        size INTEGER NOT NULL,
+        extractor_version INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        content_type TEXT,
+        published TEXT,
+        modified TEXT,
+        byline TEXT,
+        site_name TEXT,
+        language TEXT,
+        lead_image TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        images TEXT NOT NULL DEFAULT '[]',
+        title TEXT NOT NULL,
+        lead TEXT,
+        text TEXT NOT NULL,
+        markdown TEXT NOT NULL
+    );
+    INSERT INTO articles_v2 (id, url, final_url, fetched_at, opened_at, size,
+        extractor_version, method, content_type, published, modified, byline, site_name,
+        language, lead_image, tags, images, title, lead, text, markdown)
+    SELECT id, url, final_url, fetched_at, opened_at, size, extractor_version, method,
+        content_type, published, modified, byline, site_name, language, lead_image, tags,
+        images, title, lead, text, markdown
+    FROM articles;
+    CREATE TABLE article_pages (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        raw_html BLOB NOT NULL
+    );
+    INSERT INTO article_pages (article_id, raw_html)
+    SELECT id, raw_html FROM articles WHERE raw_html IS NOT NULL;
+    DROP TRIGGER articles_ai;
+    DROP TRIGGER articles_ad;
+    DROP TRIGGER articles_au;
+    DROP TABLE article_search;
+    DROP TABLE articles;
+    ALTER TABLE articles_v2 RENAME TO articles;
+    CREATE INDEX articles_by_final_url ON articles (final_url) WHERE final_url IS NOT NULL;
+    CREATE INDEX articles_by_age ON articles (coalesce(opened_at, fetched_at), size);
+    CREATE VIRTUAL TABLE article_search USING fts5(
+        title, text, content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+    );
+    INSERT INTO article_search (article_search, rank) VALUES ('rank', 'bm25(5.0, 1.0)');
+    INSERT INTO article_search (article_search) VALUES ('rebuild');
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO article_search (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO article_search (article_search, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles
+    WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+        INSERT INTO article_search (article_search, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO article_search (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    DROP TRIGGER headlines_ai;
+    DROP TRIGGER headlines_ad;
+    DROP TRIGGER headlines_au;
+    DROP TABLE headline_search;
+    CREATE VIRTUAL TABLE headline_search USING fts5(
+        title, content='headlines', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+    );
+    INSERT INTO headline_search (headline_search) VALUES ('rebuild');
+    CREATE TRIGGER headlines_ai AFTER INSERT ON headlines BEGIN
+        INSERT INTO headline_search (rowid, title) VALUES (new.id, new.title);
+    END;
+    CREATE TRIGGER headlines_ad AFTER DELETE ON headlines BEGIN
+        INSERT INTO headline_search (headline_search, rowid, title)
+        VALUES ('delete', old.id, old.title);
+    END;
+    CREATE TRIGGER headlines_au AFTER UPDATE OF title ON headlines
+    WHEN old.title IS NOT new.title BEGIN
+        INSERT INTO headline_search (headline_search, rowid, title)
+        VALUES ('delete', old.id, old.title);
+        INSERT INTO headline_search (rowid, title) VALUES (new.id, new.title);
+    END;
+    CREATE INDEX headlines_by_last_seen ON headlines (last_seen);
+    """,
+    # Version 3: revisions carry their size (counted in the cache budget), in a column
+    # read before the text, so sizing them never walks the text's overflow pages.
+    3: """
+    CREATE TABLE revisions_v3 (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        size INTEGER NOT NULL,
+        fetched_at REAL NOT NULL,
+        replaced_at REAL NOT NULL,
+        published TEXT,
+        modified TEXT,
+        change TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        markdown TEXT NOT NULL
+    );
+    INSERT INTO revisions_v3 (id, article_id, size, fetched_at, replaced_at, published,
+        modified, change, title, text, markdown)
+    SELECT id, article_id, length(CAST(text AS BLOB)) + length(CAST(markdown AS BLOB)),
+        fetched_at, replaced_at, published, modified, change, title, text, markdown
+    FROM revisions;
+    DROP TABLE revisions;
+    ALTER TABLE revisions_v3 RENAME TO revisions;
+    CREATE INDEX revisions_by_article ON revisions (article_id, replaced_at);
+    -- Headlines: the URL was indexed twice (UNIQUE (source_id, url) and headlines_by_url),
+    -- two copies of every URL. One unique index on a 64-bit key of the URL (url_key, see
+    -- records.url_key) serves the upsert and every lookup by URL, at ~19 bytes a row.
+    CREATE TABLE headlines_v3 (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        url_key INTEGER NOT NULL,
+        sort_key REAL NOT NULL,
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        read_at REAL,
+        published TEXT,
+        label TEXT,
+        category TEXT,
+        summary TEXT,
+        url TEXT NOT NULL,
+        title TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX headlines_v3_by_url ON headlines_v3 (url_key, source_id);
+    INSERT OR IGNORE INTO headlines_v3 (id, source_id, url_key, sort_key, first_seen,
+        last_seen, read_at, published, label, category, summary, url, title)
+    SELECT id, source_id, url_key(url), sort_key, first_seen, last_seen, read_at, published,
+        label, category, summary, url, title
+    FROM headlines ORDER BY id;
+    DROP TABLE headlines;
+    ALTER TABLE headlines_v3 RENAME TO headlines;
+    DROP INDEX headlines_v3_by_url;
+    CREATE UNIQUE INDEX headlines_by_url ON headlines (url_key, source_id);
+    CREATE INDEX headlines_by_time ON headlines (sort_key DESC, id);
+    CREATE INDEX headlines_by_source_time ON headlines (source_id, sort_key DESC, id);
+    CREATE INDEX headlines_by_last_seen ON headlines (last_seen);
+    INSERT INTO headline_search (headline_search) VALUES ('rebuild');
+    CREATE TRIGGER headlines_ai AFTER INSERT ON headlines BEGIN
+        INSERT INTO headline_search (rowid, title) VALUES (new.id, new.title);
+    END;
+    CREATE TRIGGER headlines_ad AFTER DELETE ON headlines BEGIN
+        INSERT INTO headline_search (headline_search, rowid, title)
+        VALUES ('delete', old.id, old.title);
+    END;
+    CREATE TRIGGER headlines_au AFTER UPDATE OF title ON headlines
+    WHEN old.title IS NOT new.title BEGIN
+        INSERT INTO headline_search (headline_search, rowid, title)
+        VALUES ('delete', old.id, old.title);
+        INSERT INTO headline_search (rowid, title) VALUES (new.id, new.title);
+    END;
+    """,
+}
+
+
+def statements(script: str) -> list[str]:
+    """Split a migration into statements (triggers hold `;` inside BEGIN … END)."""
+    parts: list[str] = []
+    current = ""
+    for line in script.strip().splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            parts.append(current.strip())
+            current = ""
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> bool:
+    """Bring the file to SCHEMA_VERSION; True when this call created the schema (a new file)."""
+    created = False
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer newsterm (schema {version}); upgrade newsterm"
+        )
+    if version == SCHEMA_VERSION:
+        return created
+    # Rebuilding a table that others reference needs foreign keys off (SQLite's own
+    # procedure for schema changes); foreign_key_check proves nothing was left dangling.
+    db.execute("PRAGMA foreign_keys = OFF")
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        begin_immediate(db)
+        try:
+            # Another instance may have migrated while we waited for the lock.
+            if db.execute("PRAGMA user_version").fetchone()[0] >= target:
+                db.execute("ROLLBACK")
+                continue
+            for statement in statements(MIGRATIONS[target]):
+                db.execute(statement)
+            if target == 1:
+                created = True
+            if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise StoreError(f"migrating {path} to schema {target} broke a reference")
+            db.execute(f"PRAGMA user_version = {target}")
+            db.execute("COMMIT")
+        except BaseException:
+            rollback(db)
+            raise
+    return created
