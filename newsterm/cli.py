@@ -656,7 +656,7 @@ def _ticker_rows(library: Any, limit: int) -> Iterator[Any]:
         if left == 0 or len(page) < size:
             return
         size = min(left or _PAGE_ROWS, _PAGE_ROWS)
-        page = window.older_than(page[-1].id, size)
+        page = window.older_than(page[-1].key, size)
 
 
 def _print_json_array(items: Iterable[Any]) -> None:

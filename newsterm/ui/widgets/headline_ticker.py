@@ -235,10 +235,10 @@ class HeadlineTicker(ScrollView, can_focus=True):
         at_top = self.scroll_offset.y == 0
         ticker = self.library.ticker
         rows: list[TickerRow] = []
-        if cursor_id is not None:
+        if cursor_id is not None and (row := ticker.row(cursor_id)) is not None:
             above = max(self.cursor, self._last_visible_index()) + PAGE_IN_MARGIN
             above = min(above, MAX_WINDOW // 2)
-            rows = ticker.around(cursor_id, above, self.window)
+            rows = ticker.around(row, above, self.window)
         if rows:
             newer = next(i for i, row in enumerate(rows) if row.id == cursor_id)
             self._show(rows, at_newest=newer < above)
@@ -270,7 +270,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
         """Append the rows after the window's last one; False when there are none."""
         if self.at_oldest or not self.entries:
             return False
-        rows = self.library.ticker.older_than(self.entries[-1].id, limit)
+        rows = self.library.ticker.older_than(self.entries[-1].key, limit)
         self.at_oldest = len(rows) < limit
         if rows:
             self.entries.extend(TickerEntry.from_row(row, self.zone) for row in rows)
@@ -282,7 +282,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
         """Put the rows before the window's first one in front; returns how many came."""
         if self.at_newest or not self.entries:
             return 0
-        rows = self.library.ticker.newer_than(self.entries[0].id, limit)
+        rows = self.library.ticker.newer_than(self.entries[0].key, limit)
         self.at_newest = len(rows) < limit
         if not rows:
             return 0
@@ -321,12 +321,10 @@ class HeadlineTicker(ScrollView, can_focus=True):
         self.set_scroll(None, max(0, top - dropped_lines))
         self.refresh()
 
-    def _jump_to(self, headline_id: int) -> bool:
+    def _jump_to(self, target: TickerRow) -> bool:
         """Read the window around a headline the library found and put the cursor on it."""
-        rows = self.library.ticker.around(headline_id, PAGE, self.window)
-        if not rows:
-            return False
-        newer = next(i for i, row in enumerate(rows) if row.id == headline_id)
+        rows = self.library.ticker.around(target, PAGE, self.window)
+        newer = next(i for i, row in enumerate(rows) if row.id == target.id)
         self._show(rows, at_newest=newer < PAGE)
         self.at_oldest = len(rows) - newer - 1 < self.window
         self.cursor = -1
@@ -507,7 +505,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
         found = None
         if not self.at_oldest and entry.day != UNDATED:
             found = self.library.ticker.first_older_than(self._day_start(entry.day))
-        if found is None or not self._jump_to(found[0]):
+        if found is None or not self._jump_to(found):
             self.notify("No earlier day cached.", timeout=3, markup=False)
             return
         self._land_on_day(self.cursor)
@@ -538,9 +536,9 @@ class HeadlineTicker(ScrollView, can_focus=True):
         later = ticker.first_at_or_after(self._day_start(day + 1))
         if later is None:
             return False
-        newer_day = datetime.fromtimestamp(later[1], self.zone).toordinal()
+        newer_day = datetime.fromtimestamp(later.sort_key, self.zone).toordinal()
         newest = ticker.first_older_than(self._day_start(newer_day + 1))
-        if newest is None or not self._jump_to(newest[0]):
+        if newest is None or not self._jump_to(newest):
             return False
         self._land_on_day(self.cursor)
         return True
@@ -567,7 +565,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
                 return
         found = None
         if not self.at_oldest and self.entries:
-            found = self.library.ticker.next_unread(self.entries[-1].id)
+            found = self.library.ticker.next_unread(self.entries[-1].key)
         if found is None or not self._jump_to(found):
             self.notify("No unread headlines below.", timeout=3, markup=False)
 
