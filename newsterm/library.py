@@ -17,6 +17,7 @@ from newsterm.models import Article, Headline, Listing, Source
 from newsterm.store import (
     MATCH_END,
     MATCH_START,
+    ArticleContext,
     CacheInfo,
     FetchState,
     Revision,
@@ -493,10 +494,15 @@ class Library:
     # -- articles --------------------------------------------------------------------------
 
     async def open_article(self, url: str, *, reload: bool = False) -> ArticleResult:
-        """The article behind a headline: from the cache, else (or on reload) from the network."""
-        cached = self._cached(url)
+        """The article behind a headline: from the cache, else (or on reload) from the network.
+
+        One read gathers what opening needs (the cached copy, the fetch state, the zone of
+        the source that lists it); a fetched article is kept with its fetch state in one write.
+        """
+        context = self._context(url)
+        cached = context.stored
         if cached is not None and cached.article.extractor_version < EXTRACTOR_VERSION:
-            cached = await self._reextract(cached) or cached
+            cached = await self._reextract(cached, self._zone_of(context)) or cached
         if cached is not None and not reload:
             self._touch(url)
             return ArticleResult(url, cached, from_cache=True)
@@ -504,14 +510,15 @@ class Library:
             if cached is not None:
                 return ArticleResult(url, cached, from_cache=True, notice="offline: showing cache")
             return ArticleResult(url, error="not cached (offline)")
-        return await self._fetch_article(url, cached)
+        context.stored = cached
+        return await self._fetch_article(url, context)
 
-    async def _fetch_article(self, url: str, cached: StoredArticle | None) -> ArticleResult:
+    async def _fetch_article(self, url: str, context: ArticleContext) -> ArticleResult:
         from newsterm.net import Failure
 
         if not url.startswith(("http://", "https://")):
             return ArticleResult(url, error=f"not an http(s) URL: {url}")
-        state = self.store.fetch_state(url)
+        cached, state = context.stored, context.state
         fetched = await (await self._ready_fetcher()).fetch(
             url,
             etag=state.etag if cached else None,
@@ -536,32 +543,29 @@ class Library:
         if fetched.not_modified and cached is not None:
             self._record_quietly(state)
             return ArticleResult(url, cached, from_cache=True, notice="unchanged since last fetch")
-        headline = self.store.headline(url)
         article = await asyncio.to_thread(
             _extract,
             fetched.body,
             fetched.url,
             fetched.content_type,
-            self._timezone_for(url),
-            headline.summary if headline else None,
+            self._zone_of(context),
+            context.summary,
         )
         article.url = url  # keyed by the URL the ticker links to, whatever it redirected to
         try:
-            revised = self.store.put_article(
+            stored, revised = self.store.record_article(
                 article,
-                raw_html=fetched.body,
+                fetched.body,
                 content_type=fetched.content_type,
                 final_url=fetched.url if fetched.url != url else None,
+                state=state,
             )
-            self.store.record_fetch(state)
-            self._touch(url)
         except StoreError as error:
             return ArticleResult(url, error=str(error))
-        stored = self._cached(url)
         notice = "the article changed since it was cached" if revised else None
         return ArticleResult(url, stored, from_cache=False, notice=notice)
 
-    async def _reextract(self, cached: StoredArticle) -> StoredArticle | None:
+    async def _reextract(self, cached: StoredArticle, timezone: str) -> StoredArticle | None:
         """Run the current extractor over the stored raw page of an old cached article."""
         raw = self.store.get_article(cached.article.url, with_raw=True)
         if raw is None or raw.raw_html is None:
@@ -571,43 +575,42 @@ class Library:
             raw.raw_html,
             raw.final_url or cached.article.url,
             raw.content_type,
-            self._timezone_for(cached.article.url),
+            timezone,
             None,
         )
         article.url = cached.article.url
         try:
-            self.store.put_article(
+            stored, _ = self.store.record_article(
                 article,
-                raw_html=raw.raw_html,
+                raw.raw_html,
                 content_type=raw.content_type,
                 final_url=raw.final_url,
                 fetched_at=raw.fetched_at,
             )
         except StoreError:
             return None
-        return self._cached(cached.article.url)
+        return stored
 
-    def _cached(self, url: str) -> StoredArticle | None:
+    def _context(self, url: str) -> ArticleContext:
+        """What opening `url` needs from the cache (nothing, if the cache cannot be read)."""
         try:
-            return self.store.get_article(url)
+            return self.store.article_context(url)
         except StoreCorrupt:
             raise  # a damaged cache must be reported, not papered over with a refetch
         except StoreError:
-            return None
+            return ArticleContext(None, FetchState(url), None, None)
+
+    def _zone_of(self, context: ArticleContext) -> str:
+        """The zone the article's dates are read in: its source's, else the first configured."""
+        if context.timezone:
+            return context.timezone
+        return self.settings.sources[0].timezone if self.settings.sources else "UTC"
 
     def _touch(self, url: str) -> None:
         try:
             self.store.touch_article(url)
         except StoreError:
             pass  # a missed "last opened" time only affects eviction order
-
-    def _timezone_for(self, url: str) -> str:
-        headline = self.store.headline(url)
-        if headline and headline.source:
-            for source in self.store.sources():
-                if source.url == headline.source:
-                    return source.timezone
-        return self.settings.sources[0].timezone if self.settings.sources else "UTC"
 
     async def save(self, url: str) -> ArticleResult:
         """Fetch the article if it is not cached, then pin it; committed before this returns."""
@@ -668,7 +671,7 @@ class Library:
 
         async def one(url: str) -> None:
             nonlocal done
-            result = await self._fetch_article(url, self._cached(url))
+            result = await self._fetch_article(url, self._context(url))
             done += 1
             if result.error:
                 report.failed += 1
