@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from newsterm import __version__
+from newsterm.config import NetSettings
 
 USER_AGENT = f"newsterm/{__version__} (+https://github.com/newsterm/newsterm)"
 MIB = 1024 * 1024
@@ -32,6 +33,9 @@ _LOCATION = "newsterm_location"  # where _take_location keeps a redirect's Locat
 _ACCEPT_ENCODING = "gzip, deflate"
 # Inflate in slices so one small compressed chunk never turns into a huge buffer at once.
 _INFLATE_SLICE = 256 * 1024
+
+# Longest wait for a retry in-process; a longer Retry-After is handed to the caller.
+_MAX_RETRY_WAIT = 30.0
 
 log = logging.getLogger(__name__)
 
@@ -56,32 +60,6 @@ class FailureKind(StrEnum):
 # Kinds that say "the network (or the host) cannot be reached at all", as opposed to a
 # server that answered badly; the library switches to offline mode when every source fails so.
 _UNREACHABLE = frozenset({FailureKind.DNS, FailureKind.OFFLINE, FailureKind.REFUSED})
-
-
-@dataclass(slots=True)
-class NetLimits:
-    """Limits on every request; the defaults suit a news site on a slow mobile link."""
-
-    connect_timeout: float = 10.0
-    """Seconds to wait for a connection."""
-    read_timeout: float = 15.0
-    """Seconds to wait between bytes of a response (and for a write to go out)."""
-    deadline: float = 30.0
-    """Seconds one request may take in all, redirects and body included."""
-    max_bytes: int = 10 * MIB
-    """Largest body accepted, counted after decompression so a gzip bomb stops early."""
-    max_redirects: int = 5
-    """Redirects followed before giving up."""
-    per_host: int = 8
-    """Requests under way at once to one host (host and port)."""
-    total: int = 32
-    """Requests under way at once in all."""
-    retries: int = 2
-    """Extra tries after a 429/502/503/504 or a connection reset."""
-    max_retry_wait: float = 30.0
-    """Longest wait for a retry in-process; a longer Retry-After is handed to the caller."""
-    retry_backoff: float = 1.0
-    """First wait when the server gives no Retry-After; doubled on each further try."""
 
 
 @dataclass(slots=True)
@@ -284,11 +262,11 @@ class _Attempt:
 
 
 class Fetcher:
-    """Fetches URLs under NetLimits with one shared httpx client; use `async with` or aclose()."""
+    """Fetches URLs under NetSettings with one shared httpx client; use `async with` or aclose()."""
 
     def __init__(
         self,
-        limits: NetLimits | None = None,
+        limits: NetSettings | None = None,
         *,
         user_agent: str = USER_AGENT,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
@@ -297,7 +275,7 @@ class Fetcher:
 
         `sleep` waits between retries (tests pass one that records the wait instead).
         """
-        self.limits = limits or NetLimits()
+        self.limits = limits or NetSettings()
         self.user_agent = user_agent
         self._sleep = sleep
         self._client: httpx.AsyncClient | None = None
@@ -393,11 +371,11 @@ class Fetcher:
             asked = failure.retry_after
             # A wait longer than max_retry_wait would hold the caller too long: hand the
             # Retry-After back so the caller schedules the next try itself.
-            if attempt >= limits.retries or (asked is not None and asked > limits.max_retry_wait):
+            if attempt >= limits.retries or (asked is not None and asked > _MAX_RETRY_WAIT):
                 if asked is not None and failure.status is not None:
                     failure.message = f"HTTP {failure.status} (retry after {_seconds(asked)} s)"
                 return failure
-            wait = min(max(asked or 0.0, limits.retry_backoff * 2**attempt), limits.max_retry_wait)
+            wait = min(max(asked or 0.0, limits.retry_backoff * 2**attempt), _MAX_RETRY_WAIT)
             attempt += 1
             reason = f"HTTP {failure.status}" if failure.status else failure.message
             if on_retry is not None:

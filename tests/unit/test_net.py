@@ -11,12 +11,12 @@ import zlib
 import pytest
 
 from newsterm import __version__
+from newsterm.config import NetSettings
 from newsterm.net import (
     USER_AGENT,
     Failure,
     FailureKind,
     Fetcher,
-    NetLimits,
     Response,
     is_offline,
     parse_retry_after,
@@ -32,13 +32,15 @@ HANG_GUARD = 60.0
 
 
 async def fetch(
-    url: str, limits: NetLimits | None = None, sleep=asyncio.sleep, **kwargs
+    url: str, limits: NetSettings | None = None, sleep=asyncio.sleep, **kwargs
 ) -> Response | Failure:
     async with Fetcher(limits, sleep=sleep) as fetcher:
         return await fetcher.fetch(url, **kwargs)
 
 
-async def fetch_or_hang(url: str, limits: NetLimits | None = None, **kwargs) -> Response | Failure:
+async def fetch_or_hang(
+    url: str, limits: NetSettings | None = None, **kwargs
+) -> Response | Failure:
     """`fetch`, failing the test (instead of hanging it) if nothing ends the fetch."""
     try:
         return await asyncio.wait_for(fetch(url, limits, **kwargs), HANG_GUARD)
@@ -169,13 +171,13 @@ async def test_the_loopback_site_serves_list_feed_and_every_headline(site_server
 
 async def test_size_cap_on_a_plain_body(loopback: LoopbackServer):
     url = loopback.route("/big", b"x" * (2 * MIB))
-    result = failed(await fetch(url, NetLimits(max_bytes=MIB)), "too-large")
+    result = failed(await fetch(url, NetSettings(max_bytes=MIB)), "too-large")
     assert result.message == "response larger than 1 MiB"
 
 
 async def test_size_cap_on_a_body_without_content_length(loopback: LoopbackServer):
     url = loopback.route("/endless", stream=lambda: (b"x" * 65536 for _ in range(64)))
-    result = failed(await fetch(url, NetLimits(max_bytes=MIB)), "too-large")
+    result = failed(await fetch(url, NetSettings(max_bytes=MIB)), "too-large")
     assert result.message == "response larger than 1 MiB"
 
 
@@ -197,13 +199,13 @@ async def test_a_trickle_is_stopped_by_the_deadline(loopback: LoopbackServer):
     # A byte a second for an hour: each byte beats the read timeout, so only the overall
     # deadline can end it (without one, the hang guard fails the test).
     url = loopback.trickle("/trickle", size=3600, interval=1.0)
-    result = failed(await fetch_or_hang(url, NetLimits(deadline=1.5)), "timeout")
+    result = failed(await fetch_or_hang(url, NetSettings(deadline=1.5)), "timeout")
     assert result.message == "timed out after 1.5 s"  # the deadline's words, not the read timeout's
 
 
 async def test_a_silent_server_hits_the_read_timeout(loopback: LoopbackServer):
     url = loopback.route("/silent", "late", delay=3)
-    result = failed(await fetch(url, NetLimits(read_timeout=0.3)), "timeout")
+    result = failed(await fetch(url, NetSettings(read_timeout=0.3)), "timeout")
     assert result.message == "timed out after 0.3 s"
 
 
@@ -312,7 +314,7 @@ async def test_retry_after_as_an_http_date(loopback: LoopbackServer):
 async def test_retries_run_out(loopback: LoopbackServer):
     url = loopback.route("/down", status=503)
     told: list[str] = []
-    limits = NetLimits(retries=2, retry_backoff=0.05)
+    limits = NetSettings(retries=2, retry_backoff=0.05)
     result = failed(await fetch(url, limits, on_retry=told.append), "http")
     assert (result.status, result.message, result.retry_after) == (
         503,
@@ -325,7 +327,7 @@ async def test_retries_run_out(loopback: LoopbackServer):
 async def test_a_dropped_connection_is_retried(loopback: LoopbackServer):
     url = loopback.route("/flaky")
     loopback.sequence("/flaky", Reply(drop=True), Reply("recovered"))
-    response = succeeded(await fetch(url, NetLimits(retry_backoff=0.05)))
+    response = succeeded(await fetch(url, NetSettings(retry_backoff=0.05)))
     assert response.body == b"recovered" and loopback.hits("/flaky") == 2
 
 
@@ -383,7 +385,7 @@ def test_is_offline(kind, offline):
 @pytest.mark.parametrize(("per_host", "total", "expected"), [(2, 32, 2), (8, 3, 3), (8, 32, 6)])
 async def test_concurrency_is_bounded(loopback: LoopbackServer, per_host, total, expected):
     url = loopback.route("/slow", "ok", delay=0.3)
-    async with Fetcher(NetLimits(per_host=per_host, total=total)) as fetcher:
+    async with Fetcher(NetSettings(per_host=per_host, total=total)) as fetcher:
         results = await asyncio.gather(*(fetcher.fetch(url) for _ in range(6)))
     assert all(isinstance(r, Response) for r in results)
     assert loopback.max_in_flight("/slow") == expected
