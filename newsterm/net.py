@@ -7,12 +7,14 @@ import email.utils
 import errno
 import logging
 import random
+import re
 import socket
 import ssl
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from enum import StrEnum
 from urllib.parse import urljoin, urlsplit
 
@@ -24,7 +26,10 @@ from newsterm.config import NetSettings
 USER_AGENT = f"newsterm/{__version__} (+https://github.com/newsterm/newsterm)"
 MIB = 1024 * 1024
 
+_DELTA_SECONDS = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit takes "٣" too
 # Statuses that mean "come back later" rather than "this is broken": worth a retry.
+RETRY_AFTER_CEILING = 24 * 3600.0
+"""The longest Retry-After taken from a server (one day); a longer one is cut to it."""
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _LOCATION = "newsterm_location"  # where _take_location keeps a redirect's Location
@@ -105,23 +110,29 @@ def is_offline(failure: Failure) -> bool:
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date; None if absent."""
+    """Seconds to wait from a Retry-After header (RFC 9110: delta-seconds or an HTTP-date).
+
+    Never more than RETRY_AFTER_CEILING, so a time computed from it is always one a date can
+    hold; None when absent or neither form (a sign, a fraction, "inf", "nan" are not
+    delta-seconds). A date already past is 0.
+    """
     if not value:
         return None
     value = value.strip()
+    if _DELTA_SECONDS.fullmatch(value):
+        # Compared as text first: ten thousand digits are a valid, absurd number.
+        digits = value.lstrip("0") or "0"
+        if len(digits) > len(str(int(RETRY_AFTER_CEILING))):
+            return RETRY_AFTER_CEILING
+        return min(float(digits), RETRY_AFTER_CEILING)
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:  # HTTP-dates are GMT; a zone-less one is malformed but usable
-            return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds:  # NaN
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, seconds)
+    if when.tzinfo is None:  # the asctime form, which is GMT without saying so
+        when = when.replace(tzinfo=UTC)
+    seconds = when.timestamp() - (time.time() if now is None else now)
+    return min(max(0.0, seconds), RETRY_AFTER_CEILING)
 
 
 def _seconds(value: float) -> str:

@@ -7,12 +7,14 @@ import email.utils
 import time
 import tracemalloc
 import zlib
+from datetime import UTC, datetime
 
 import pytest
 
 from newsterm import __version__
 from newsterm.config import NetSettings
 from newsterm.net import (
+    RETRY_AFTER_CEILING,
     USER_AGENT,
     Failure,
     FailureKind,
@@ -343,8 +345,18 @@ async def test_500_is_an_http_failure_and_not_retried(loopback: LoopbackServer):
     [
         ("120", 120.0),
         (" 1 ", 1.0),
-        ("-5", 0.0),
+        ("0", 0.0),
         ("Thu, 01 Jan 1970 00:02:00 GMT", 60.0),
+        ("Thursday, 01-Jan-70 00:02:00 GMT", 60.0),  # RFC 850, obsolete but allowed
+        ("Thu Jan  1 00:02:00 1970", 60.0),  # asctime: GMT without saying so
+        ("Thu, 01 Jan 1970 00:00:30 GMT", 0.0),  # already past
+        # Not delta-seconds (RFC 9110: digits only) nor a date: as if absent.
+        ("-5", None),
+        ("1.5", None),
+        ("1e3", None),
+        ("inf", None),
+        ("nan", None),
+        ("٣", None),  # an Arabic-Indic digit is a digit to str.isdigit, not to HTTP
         ("soon", None),
         ("", None),
         (None, None),
@@ -352,6 +364,32 @@ async def test_500_is_an_http_failure_and_not_retried(loopback: LoopbackServer):
 )
 def test_parse_retry_after(value, seconds):
     assert parse_retry_after(value, now=60.0) == seconds
+
+
+# Retry-After values that once went into the cache as they were and broke every later run.
+POISONED_RETRY_AFTER = {
+    "fourteen-nines": ("99999999999999", RETRY_AFTER_CEILING),
+    "5000-digits": ("9" * 5000, RETRY_AFTER_CEILING),
+    "year-9999": ("Fri, 31 Dec 9999 23:59:59 GMT", RETRY_AFTER_CEILING),
+    "year-10000": ("Sat, 01 Jan 10000 00:00:00 GMT", None),
+    "inf": ("inf", None),
+    "nan": ("nan", None),
+    "minus-one": ("-1", None),
+    "exponent": ("1e400", None),
+    "garbage": ("next week", None),
+}
+
+
+@pytest.mark.parametrize("case", list(POISONED_RETRY_AFTER))
+async def test_a_poisoned_retry_after_is_capped_or_absent(loopback: LoopbackServer, case, sleeps):
+    value, expected = POISONED_RETRY_AFTER[case]
+    url = loopback.route("/poisoned", status=503, retry_after=value)
+    result = failed(await fetch_or_hang(url, sleep=sleeps), "http")
+    assert result.retry_after == expected
+    assert RETRY_AFTER_CEILING == 24 * 3600  # the ceiling the config's docs promise
+    # Whatever came, a time computed from it can be written down and read back.
+    later = datetime.fromtimestamp(time.time() + (result.retry_after or 0), UTC)
+    assert later.year < 9999
 
 
 # -- unreachable hosts ---------------------------------------------------------------------
