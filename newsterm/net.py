@@ -39,9 +39,6 @@ _ACCEPT_ENCODING = "gzip, deflate"
 # Inflate in slices so one small compressed chunk never turns into a huge buffer at once.
 _INFLATE_SLICE = 256 * 1024
 
-# Longest wait for a retry in-process; a longer Retry-After is handed to the caller.
-_MAX_RETRY_WAIT = 30.0
-
 log = logging.getLogger(__name__)
 
 
@@ -272,6 +269,14 @@ class _Attempt:
     retryable: bool = False
 
 
+@dataclass(slots=True)
+class _Budget:
+    """What is left of one fetch's deadline. Time holding a connection slot and the waits
+    between tries use it up; time queueing for a slot does not (other sources cause that)."""
+
+    left: float
+
+
 class Fetcher:
     """Fetches URLs under NetSettings with one shared httpx client; use `async with` or aclose()."""
 
@@ -373,36 +378,41 @@ class Fetcher:
         on_retry: RetryCallback | None,
     ) -> Response | Failure:
         limits = self.limits
+        budget = _Budget(limits.deadline)
         attempt = 0
         while True:
-            outcome = await self._follow(url, headers, started)
+            outcome = await self._follow(url, headers, started, budget)
             if not outcome.retryable or not isinstance(outcome.result, Failure):
                 return outcome.result
             failure = outcome.result
             asked = failure.retry_after
-            # A wait longer than max_retry_wait would hold the caller too long: hand the
-            # Retry-After back so the caller schedules the next try itself.
-            if attempt >= limits.retries or (asked is not None and asked > _MAX_RETRY_WAIT):
+            # Doubling stops at 2**30: past that every wait is beyond any deadline anyway.
+            wait = max(asked or 0.0, limits.retry_backoff * 2.0 ** min(attempt, 30))
+            # Jitter, so sources throttled together do not all come back at the same instant.
+            pause = wait + random.uniform(0, wait * 0.1)
+            # A wait the deadline cannot hold is not slept: the Retry-After goes back to the
+            # caller, who tries again at a later refresh; nothing a server asks holds it longer.
+            if attempt >= limits.retries or pause >= budget.left:
                 if asked is not None and failure.status is not None:
                     failure.message = f"HTTP {failure.status} (retry after {_seconds(asked)} s)"
                 return failure
-            wait = min(max(asked or 0.0, limits.retry_backoff * 2**attempt), _MAX_RETRY_WAIT)
             attempt += 1
+            budget.left -= pause
             reason = f"HTTP {failure.status}" if failure.status else failure.message
             if on_retry is not None:
                 try:
                     on_retry(f"{reason}, retrying in {_seconds(wait)} s")
                 except Exception:  # a UI callback's bug must not fail the fetch
                     log.exception("on_retry callback failed")
-            # Jitter, so sources throttled together do not all come back at the same instant.
-            await self._sleep(wait + random.uniform(0, wait * 0.1))
+            await self._sleep(pause)
 
-    async def _follow(self, url: str, headers: dict[str, str], started: float) -> _Attempt:
-        """One try: the request and its redirect chain, under the overall deadline."""
+    async def _follow(
+        self, url: str, headers: dict[str, str], started: float, budget: _Budget
+    ) -> _Attempt:
+        """One try: the request and its redirect chain, within what is left of the deadline."""
         limits = self.limits
         client = self._get_client()
         current = url
-        budget = limits.deadline
         for _hop in range(limits.max_redirects + 1):
             parts = urlsplit(current)
             slot = self._host_slot(parts.hostname or "", parts.port)
@@ -412,7 +422,7 @@ class Fetcher:
             async with slot, self._total:
                 hop_started = time.monotonic()
                 try:
-                    async with asyncio.timeout(budget):
+                    async with asyncio.timeout(budget.left):
                         outcome = await self._request(client, url, current, headers, started)
                 except TimeoutError:
                     return _Attempt(
@@ -422,7 +432,8 @@ class Fetcher:
                             f"timed out after {_seconds(limits.deadline)} s",
                         )
                     )
-                budget -= time.monotonic() - hop_started
+                finally:
+                    budget.left -= time.monotonic() - hop_started
             if isinstance(outcome, _Attempt):
                 return outcome
             location = outcome

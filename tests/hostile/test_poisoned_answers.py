@@ -33,3 +33,16 @@ def test_a_poisoned_retry_after_does_not_break_later_runs(tmp_path, loopback, va
         assert later.returncode == 0, later.stderr
         assert "Traceback" not in later.stderr
         assert len(json.loads(later.stdout)) == NEWS_COUNT
+
+
+def test_a_retry_after_longer_than_the_deadline_is_remembered_not_slept(tmp_path, loopback):
+    config = tmp_path / "config.toml"
+    config.write_text("[net]\ndeadline = 10\n", encoding="utf-8")
+    source = loopback.route("/busy", status=503, retry_after=20)
+    throttled = run_newsterm(tmp_path, "headlines", "--source", source, config=config)
+    # One request, no wait: the 20 s asked for do not fit in the 10 s deadline.
+    assert "HTTP 503 (retry after 20 s)" in throttled.stderr
+    assert loopback.hits("/busy") == 1
+    again = run_newsterm(tmp_path, "headlines", "--source", source, config=config)
+    assert "waiting to retry until" in again.stderr
+    assert loopback.hits("/busy") == 1

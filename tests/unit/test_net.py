@@ -306,6 +306,27 @@ async def test_a_long_retry_after_is_handed_back_at_once(loopback: LoopbackServe
     assert sleeps == []  # handed back without waiting any of it
 
 
+async def test_a_retry_after_beyond_the_deadline_is_handed_back(loopback: LoopbackServer, sleeps):
+    url = loopback.route("/busy")
+    loopback.sequence("/busy", Reply(status=503, retry_after=5), Reply("too late"))
+    result = failed(await fetch_or_hang(url, NetSettings(deadline=3), sleep=sleeps), "http")
+    # Five seconds do not fit in a three-second fetch: not slept, remembered by the caller.
+    assert (result.status, result.retry_after) == (503, 5)
+    assert result.message == "HTTP 503 (retry after 5 s)"
+    assert sleeps == [] and loopback.hits("/busy") == 1
+
+
+async def test_the_waits_between_tries_count_towards_the_deadline(loopback: LoopbackServer, sleeps):
+    url = loopback.route("/always-busy", status=503, retry_after=1)
+    limits = NetSettings(deadline=2.5, retries=10)
+    result = failed(await fetch_or_hang(url, limits, sleep=sleeps), "http")
+    # Each wait is at least the second asked for, so at most two fit in 2.5 s; the rest of
+    # the ten retries are given up and the Retry-After handed back.
+    assert 1 <= len(sleeps) <= 2 and all(wait >= 1 for wait in sleeps)
+    assert loopback.hits("/always-busy") == len(sleeps) + 1
+    assert (result.status, result.retry_after) == (503, 1)
+
+
 async def test_retry_after_as_an_http_date(loopback: LoopbackServer):
     when = email.utils.formatdate(time.time() + 7200, usegmt=True)
     url = loopback.route("/dated-later", status=429, retry_after=when)
