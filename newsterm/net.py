@@ -27,6 +27,8 @@ USER_AGENT = f"newsterm/{__version__} (+https://github.com/newsterm/newsterm)"
 MIB = 1024 * 1024
 
 _DELTA_SECONDS = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit takes "٣" too
+_VISIBLE_ASCII = re.compile(r"[\x20-\x7e]+")
+_MAX_VALIDATOR = 1024  # characters; real ETags are tens: a longer one is junk, not a version
 # Statuses that mean "come back later" rather than "this is broken": worth a retry.
 RETRY_AFTER_CEILING = 24 * 3600.0
 """The longest Retry-After taken from a server (one day); a longer one is cut to it."""
@@ -359,6 +361,9 @@ class Fetcher:
             if invalid is not None:
                 return Failure(url, *invalid)
             headers: dict[str, str] = {}
+            # Checked again here: a cache written before validators were vetted may hold one
+            # that cannot go into a header, and that must cost the condition, not the fetch.
+            etag, last_modified = _validator(etag), _validator(last_modified)
             if etag:
                 headers["If-None-Match"] = etag
             if last_modified:
@@ -573,8 +578,8 @@ class Fetcher:
             status=response.status_code,
             body=body,
             content_type=headers.get("Content-Type"),
-            etag=headers.get("ETag"),
-            last_modified=headers.get("Last-Modified"),
+            etag=_validator(headers.get("ETag")),
+            last_modified=_validator(headers.get("Last-Modified")),
             not_modified=response.status_code == 304,
             elapsed=time.monotonic() - started,
         )
@@ -590,6 +595,20 @@ async def _take_location(response: httpx.Response) -> None:
     if response.status_code in _REDIRECT_STATUSES and "Location" in response.headers:
         response.extensions[_LOCATION] = response.headers["Location"]
         del response.headers["Location"]
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified fit to be stored and sent back: visible ASCII and spaces, or None.
+
+    Anything else (UTF-8 or Latin-1 bytes, controls) cannot go back into a request header as
+    it came; dropping it costs one unconditional fetch, keeping it would fail every later one.
+    """
+    if value is None:
+        return None
+    value = value.strip(" ")
+    if not value or len(value) > _MAX_VALIDATOR or not _VISIBLE_ASCII.fullmatch(value):
+        return None
+    return value
 
 
 def _content_length(response: httpx.Response) -> int | None:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from newsterm.store import open_store
 from tests.hostile.test_support import NEWS_COUNT, NEWS_PAGE, run_newsterm
 
 POISONED_RETRY_AFTER = [
@@ -46,3 +47,28 @@ def test_a_retry_after_longer_than_the_deadline_is_remembered_not_slept(tmp_path
     again = run_newsterm(tmp_path, "headlines", "--source", source, config=config)
     assert "waiting to retry until" in again.stderr
     assert loopback.hits("/busy") == 1
+
+
+def test_a_non_ascii_etag_does_not_fail_later_refreshes(tmp_path, loopback):
+    raw = [("ETag", '"версія-1"'.encode()), ("Last-Modified", b"Mon, 01 Jan 2024 00:00:00 \xff")]
+    source = loopback.route("/news", NEWS_PAGE, raw_headers=raw)
+    for _run in range(3):
+        result = run_newsterm(tmp_path, "headlines", "--json", "--source", source)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""  # no line for the source: it refreshed
+        assert len(json.loads(result.stdout)) == NEWS_COUNT
+    assert loopback.hits("/news") == 3
+
+
+def test_a_bad_validator_in_an_old_cache_does_not_fail_the_refresh(tmp_path, loopback):
+    source = loopback.route("/news", NEWS_PAGE)
+    assert run_newsterm(tmp_path, "headlines", "--source", source).returncode == 0
+    with open_store(tmp_path / "newsterm.sqlite3") as store:
+        state = store.fetch_state(source)
+        state.etag, state.last_modified = '"été"', "Mon, 01 Jan 2024 00:00:00 GMT\x85"
+        store.record_fetch(state)
+    result = run_newsterm(tmp_path, "headlines", "--json", "--source", source)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert len(json.loads(result.stdout)) == NEWS_COUNT
+    headers = loopback.last_headers("/news")
+    assert "if-none-match" not in headers and "if-modified-since" not in headers

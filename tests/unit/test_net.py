@@ -126,6 +126,60 @@ async def test_304_with_last_modified(loopback: LoopbackServer):
     assert (response.status, response.not_modified, response.body) == (304, True, b"")
 
 
+# Validators as servers have sent them: UTF-8, Latin-1, a C1 control, a space in an ETag.
+BAD_VALIDATORS = [
+    ("ETag", '"été"'.encode()),
+    ("ETag", b'"caf\xe9"'),
+    ("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT\u0085".encode()),
+    ("Last-Modified", b"Mon, 01 Jan 2024 00:00:00 \xff"),
+]
+
+
+@pytest.mark.parametrize(("name", "raw"), BAD_VALIDATORS)
+async def test_a_validator_that_is_not_visible_ascii_is_dropped(
+    loopback: LoopbackServer, name, raw
+):
+    url = loopback.route("/odd-validator", "body", raw_headers=[(name, raw)])
+    async with Fetcher() as fetcher:
+        first = succeeded(await fetcher.fetch(url))
+        assert (first.etag, first.last_modified) == (None, None)
+        # What the caller stores and sends back next time cannot fail that next time.
+        again = succeeded(
+            await fetcher.fetch(url, etag=first.etag, last_modified=first.last_modified)
+        )
+    assert again.body == b"body" and loopback.hits("/odd-validator") == 2
+
+
+async def test_visible_ascii_validators_are_kept_as_sent(loopback: LoopbackServer):
+    etag, stamp = 'W/"a b!~"', "Mon, 01 Jan 2024 00:00:00 GMT"
+    url = loopback.route(
+        "/fine", "body", raw_headers=[("ETag", etag.encode()), ("Last-Modified", stamp.encode())]
+    )
+    response = succeeded(await fetch(url))
+    assert (response.etag, response.last_modified) == (etag, stamp)
+
+
+@pytest.mark.parametrize(
+    ("etag", "last_modified"),
+    [
+        ('"été"', None),
+        (None, "Mon, 01 Jan 2024 00:00:00 GMT\u00a0"),
+        ('"a"\r\nX-Injected: 1', None),
+        ('"\x1b[31m"', "\x9b2J"),
+    ],
+)
+async def test_a_bad_validator_already_stored_is_not_sent(
+    loopback: LoopbackServer, etag, last_modified
+):
+    # An older version kept validators as they came: one of those must not fail the request.
+    url = loopback.route("/stored-badly", "body")
+    response = succeeded(await fetch(url, etag=etag, last_modified=last_modified))
+    assert response.body == b"body"
+    headers = loopback.last_headers("/stored-badly")
+    assert "if-none-match" not in headers and "if-modified-since" not in headers
+    assert "x-injected" not in headers
+
+
 async def test_changed_resource_is_fetched_in_full(loopback: LoopbackServer):
     url = loopback.route("/changed", "new", etag='"v2"')
     response = succeeded(await fetch(url, etag='"v1"'))
