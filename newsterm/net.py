@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import http.cookiejar
 import logging
 import random
 import re
@@ -327,6 +328,7 @@ class Fetcher:
                     max_keepalive_connections=min(limits.total, 16),
                 ),
                 headers={"User-Agent": self.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
+                cookies=_NoCookies(),
                 follow_redirects=False,  # followed by hand, to vet each Location
                 trust_env=True,  # HTTP(S)_PROXY / NO_PROXY from the environment
                 event_hooks={"response": [_take_location]},
@@ -583,6 +585,17 @@ class Fetcher:
             not_modified=response.status_code == 304,
             elapsed=time.monotonic() - started,
         )
+
+
+class _NoCookies(http.cookiejar.CookieJar):
+    """A cookie jar that keeps nothing: feeds and articles need no cookies across requests,
+    and a server setting thousands per answer must not grow memory or slow later requests."""
+
+    def extract_cookies(self, response: object, request: object) -> None:
+        """Ignore every Set-Cookie (not even parsed)."""
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        """Keep nothing handed in another way either."""
 
 
 async def _take_location(response: httpx.Response) -> None:
