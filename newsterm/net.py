@@ -41,6 +41,7 @@ _LOCATION = "newsterm_location"  # where _take_location keeps a redirect's Locat
 _ACCEPT_ENCODING = "gzip, deflate"
 # Inflate in slices so one small compressed chunk never turns into a huge buffer at once.
 _INFLATE_SLICE = 256 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +183,8 @@ class _BodyDecoder:
         # "deflate" is often sent raw, without the zlib header the RFC asks for: look at the
         # first byte before choosing.
         self._sniff_deflate = self.coding == "deflate"
+        self._held = b""  # bytes after a gzip member, too few yet to tell if another follows
+        self._after_last = False  # what follows the last member is padding: ignored
 
     def feed(self, data: bytes, budget: int) -> Iterator[bytes]:
         """Decoded pieces of `data`; stops once more than `budget` bytes came out."""
@@ -192,15 +195,32 @@ class _BodyDecoder:
             self._sniff_deflate = False
             if data[0] & 0x0F != 8:  # not a zlib header (CM = 8, deflate)
                 self._inflater = zlib.decompressobj(-15)
-        pending = data
+        pending = self._held + data
+        self._held = b""
         produced = 0
         while pending and produced <= budget:
+            if self._inflater.eof and not self._next_member(pending):
+                return
             piece = self._inflater.decompress(pending, min(budget + 1 - produced, _INFLATE_SLICE))
-            pending = self._inflater.unconsumed_tail
+            # At the end of a member, what follows it is in unused_data (perhaps another).
+            eof = self._inflater.eof
+            pending = self._inflater.unused_data if eof else self._inflater.unconsumed_tail
             produced += len(piece)
             yield piece
-            if self._inflater.eof:
-                break
+
+    def _next_member(self, pending: bytes) -> bool:
+        """After a complete stream: whether `pending` starts another gzip member (RFC 1952
+        allows several, one after another), starting to inflate it if so."""
+        if self.coding not in ("gzip", "x-gzip") or self._after_last:
+            return False
+        if len(pending) < len(_GZIP_MAGIC):
+            self._held = pending
+            return False
+        if not pending.startswith(_GZIP_MAGIC):
+            self._after_last = True  # zeros or junk some servers pad with, as browsers allow
+            return False
+        self._inflater = zlib.decompressobj(31)  # 31 = 16 + 15: a gzip member
+        return True
 
     def finish(self) -> tuple[bytes, bool]:
         """The last decoded bytes, and whether the compressed stream was complete."""

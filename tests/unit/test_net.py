@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import gzip
 import time
 import tracemalloc
 import zlib
@@ -23,7 +24,7 @@ from newsterm.net import (
     is_offline,
     parse_retry_after,
 )
-from tests.loopback import MIB, LoopbackServer, Reply, unused_port
+from tests.loopback import MIB, LoopbackServer, Reply, gzip_zeros, unused_port
 
 FIRST_HEADLINE = "/russian-demands-at-istanbul-talks-are-unacceptable-to-ukraine-mfa-says"
 
@@ -190,6 +191,40 @@ async def test_gzip_body_is_decoded(loopback: LoopbackServer):
     text = "Zelenskyy, four European leaders hold phone call " * 200
     url = loopback.route("/zipped", text, gzip=True)
     assert succeeded(await fetch(url)).body == text.encode()
+
+
+def _gzip_members(*parts: bytes) -> bytes:
+    """Each part compressed as its own gzip member, one after another (RFC 1952 allows it)."""
+    return b"".join(gzip.compress(part, mtime=0) for part in parts)
+
+
+async def test_a_gzip_body_of_two_members_is_decoded_whole(loopback: LoopbackServer):
+    first, second = b"<p>first member</p>" * 500, b"<p>second member</p>" * 500
+    body = _gzip_members(first, second)
+    url = loopback.route("/members", body, headers={"Content-Encoding": "gzip"}, chunk_size=997)
+    assert succeeded(await fetch(url)).body == first + second
+
+
+async def test_padding_after_the_last_gzip_member_is_ignored(loopback: LoopbackServer):
+    body = _gzip_members(b"only member") + bytes(64)
+    url = loopback.route("/padded", body, headers={"Content-Encoding": "gzip"})
+    assert succeeded(await fetch(url)).body == b"only member"
+
+
+async def test_a_second_gzip_member_cut_short_is_a_truncated_body(loopback: LoopbackServer):
+    body = _gzip_members(b"whole" * 100, b"cut" * 1000)
+    url = loopback.route("/half-members", body[:-20], headers={"Content-Encoding": "gzip"})
+    result = failed(await fetch(url), "truncated")
+    assert result.message == "body cut short (gzip stream ended early)"
+
+
+async def test_the_size_cap_counts_every_gzip_member(loopback: LoopbackServer):
+    def members():  # two members of 6 MiB of zeros each: neither alone passes 10 MiB
+        yield from gzip_zeros(6 * MIB)()
+        yield from gzip_zeros(6 * MIB)()
+
+    url = loopback.route("/big-members", stream=members, headers={"Content-Encoding": "gzip"})
+    assert failed(await fetch_or_hang(url), "too-large").message == "response larger than 10 MiB"
 
 
 @pytest.mark.parametrize("wbits", [15, -15], ids=["zlib", "raw"])
