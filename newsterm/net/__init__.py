@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import errno
 import http.cookiejar
 import logging
 import random
-import re
 import socket
 import ssl
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC
 from enum import StrEnum
 from urllib.parse import urljoin, urlsplit
 
@@ -23,25 +20,16 @@ import httpx
 
 from newsterm import __version__
 from newsterm.config import NetSettings
+from newsterm.net.body import ACCEPT_ENCODING, BodyDecoder
+from newsterm.net.headers import parse_retry_after, validator
 
 USER_AGENT = f"newsterm/{__version__} (+https://github.com/newsterm/newsterm)"
 MIB = 1024 * 1024
 
-_DELTA_SECONDS = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit takes "٣" too
-_VISIBLE_ASCII = re.compile(r"[\x20-\x7e]+")
-_MAX_VALIDATOR = 1024  # characters; real ETags are tens: a longer one is junk, not a version
 # Statuses that mean "come back later" rather than "this is broken": worth a retry.
-RETRY_AFTER_CEILING = 24 * 3600.0
-"""The longest Retry-After taken from a server (one day); a longer one is cut to it."""
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _LOCATION = "newsterm_location"  # where _take_location keeps a redirect's Location
-# We decode bodies ourselves (see _BodyDecoder), so we offer only what zlib can decode in
-# bounded steps; brotli and zstd would need packages we do not depend on.
-_ACCEPT_ENCODING = "gzip, deflate"
-# Inflate in slices so one small compressed chunk never turns into a huge buffer at once.
-_INFLATE_SLICE = 256 * 1024
-_GZIP_MAGIC = b"\x1f\x8b"
 
 log = logging.getLogger(__name__)
 
@@ -110,32 +98,6 @@ def is_offline(failure: Failure) -> bool:
     return failure.kind in _UNREACHABLE
 
 
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (RFC 9110: delta-seconds or an HTTP-date).
-
-    Never more than RETRY_AFTER_CEILING, so a time computed from it is always one a date can
-    hold; None when absent or neither form (a sign, a fraction, "inf", "nan" are not
-    delta-seconds). A date already past is 0.
-    """
-    if not value:
-        return None
-    value = value.strip()
-    if _DELTA_SECONDS.fullmatch(value):
-        # Compared as text first: ten thousand digits are a valid, absurd number.
-        digits = value.lstrip("0") or "0"
-        if len(digits) > len(str(int(RETRY_AFTER_CEILING))):
-            return RETRY_AFTER_CEILING
-        return min(float(digits), RETRY_AFTER_CEILING)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:  # the asctime form, which is GMT without saying so
-        when = when.replace(tzinfo=UTC)
-    seconds = when.timestamp() - (time.time() if now is None else now)
-    return min(max(0.0, seconds), RETRY_AFTER_CEILING)
-
-
 def _seconds(value: float) -> str:
     """A duration for a message: "15", "1.5", never "15.0"."""
     return f"{round(value, 1):g}"
@@ -160,73 +122,6 @@ def _http_message(status: int) -> str:
     # The standard phrase, not the server's: it is shorter and cannot carry odd text.
     phrase = httpx.codes.get_reason_phrase(status)
     return f"HTTP {status} {phrase}" if phrase else f"HTTP {status}"
-
-
-class _BodyDecoder:
-    """Undoes Content-Encoding in bounded slices, so the size cap sees decoded bytes early."""
-
-    def __init__(self, encoding: str | None) -> None:
-        codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
-        codings = [c for c in codings if c != "identity"]
-        if len(codings) > 1:
-            raise ValueError(f"unsupported content encoding: {encoding}")
-        self.coding = codings[0] if codings else None
-        if self.coding in ("gzip", "x-gzip"):
-            # 47 = 32 + 15: accept a gzip or zlib header, whichever the server sent.
-            self._inflater: zlib._Decompress | None = zlib.decompressobj(47)
-        elif self.coding == "deflate":
-            self._inflater = zlib.decompressobj(15)
-        elif self.coding is None:
-            self._inflater = None
-        else:
-            raise ValueError(f"unsupported content encoding: {self.coding}")
-        # "deflate" is often sent raw, without the zlib header the RFC asks for: look at the
-        # first byte before choosing.
-        self._sniff_deflate = self.coding == "deflate"
-        self._held = b""  # bytes after a gzip member, too few yet to tell if another follows
-        self._after_last = False  # what follows the last member is padding: ignored
-
-    def feed(self, data: bytes, budget: int) -> Iterator[bytes]:
-        """Decoded pieces of `data`; stops once more than `budget` bytes came out."""
-        if self._inflater is None:
-            yield data
-            return
-        if self._sniff_deflate and data:
-            self._sniff_deflate = False
-            if data[0] & 0x0F != 8:  # not a zlib header (CM = 8, deflate)
-                self._inflater = zlib.decompressobj(-15)
-        pending = self._held + data
-        self._held = b""
-        produced = 0
-        while pending and produced <= budget:
-            if self._inflater.eof and not self._next_member(pending):
-                return
-            piece = self._inflater.decompress(pending, min(budget + 1 - produced, _INFLATE_SLICE))
-            # At the end of a member, what follows it is in unused_data (perhaps another).
-            eof = self._inflater.eof
-            pending = self._inflater.unused_data if eof else self._inflater.unconsumed_tail
-            produced += len(piece)
-            yield piece
-
-    def _next_member(self, pending: bytes) -> bool:
-        """After a complete stream: whether `pending` starts another gzip member (RFC 1952
-        allows several, one after another), starting to inflate it if so."""
-        if self.coding not in ("gzip", "x-gzip") or self._after_last:
-            return False
-        if len(pending) < len(_GZIP_MAGIC):
-            self._held = pending
-            return False
-        if not pending.startswith(_GZIP_MAGIC):
-            self._after_last = True  # zeros or junk some servers pad with, as browsers allow
-            return False
-        self._inflater = zlib.decompressobj(31)  # 31 = 16 + 15: a gzip member
-        return True
-
-    def finish(self) -> tuple[bytes, bool]:
-        """The last decoded bytes, and whether the compressed stream was complete."""
-        if self._inflater is None:
-            return b"", True
-        return self._inflater.flush(), self._inflater.eof
 
 
 def _os_errors(exc: BaseException) -> Iterator[BaseException]:
@@ -347,7 +242,7 @@ class Fetcher:
                     max_connections=limits.total,
                     max_keepalive_connections=min(limits.total, 16),
                 ),
-                headers={"User-Agent": self.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
+                headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
                 cookies=_NoCookies(),
                 follow_redirects=False,  # followed by hand, to vet each Location
                 trust_env=True,  # HTTP(S)_PROXY / NO_PROXY from the environment
@@ -385,7 +280,7 @@ class Fetcher:
             headers: dict[str, str] = {}
             # Checked again here: a cache written before validators were vetted may hold one
             # that cannot go into a header, and that must cost the condition, not the fetch.
-            etag, last_modified = _validator(etag), _validator(last_modified)
+            etag, last_modified = validator(etag), validator(last_modified)
             if etag:
                 headers["If-None-Match"] = etag
             if last_modified:
@@ -554,7 +449,7 @@ class Fetcher:
             response.status_code,
         )
         try:
-            decoder = _BodyDecoder(response.headers.get("Content-Encoding"))
+            decoder = BodyDecoder(response.headers.get("Content-Encoding"))
         except ValueError as exc:
             return _Attempt(
                 Failure(url, FailureKind.ERROR, _one_line(str(exc)), response.status_code)
@@ -600,8 +495,8 @@ class Fetcher:
             status=response.status_code,
             body=body,
             content_type=headers.get("Content-Type"),
-            etag=_validator(headers.get("ETag")),
-            last_modified=_validator(headers.get("Last-Modified")),
+            etag=validator(headers.get("ETag")),
+            last_modified=validator(headers.get("Last-Modified")),
             not_modified=response.status_code == 304,
             elapsed=time.monotonic() - started,
         )
@@ -628,20 +523,6 @@ async def _take_location(response: httpx.Response) -> None:
     if response.status_code in _REDIRECT_STATUSES and "Location" in response.headers:
         response.extensions[_LOCATION] = response.headers["Location"]
         del response.headers["Location"]
-
-
-def _validator(value: str | None) -> str | None:
-    """An ETag or Last-Modified fit to be stored and sent back: visible ASCII and spaces, or None.
-
-    Anything else (UTF-8 or Latin-1 bytes, controls) cannot go back into a request header as
-    it came; dropping it costs one unconditional fetch, keeping it would fail every later one.
-    """
-    if value is None:
-        return None
-    value = value.strip(" ")
-    if not value or len(value) > _MAX_VALIDATOR or not _VISIBLE_ASCII.fullmatch(value):
-        return None
-    return value
 
 
 def _content_length(response: httpx.Response) -> int | None:

@@ -15,7 +15,6 @@ import pytest
 from newsterm import __version__
 from newsterm.config import NetSettings
 from newsterm.net import (
-    RETRY_AFTER_CEILING,
     USER_AGENT,
     Failure,
     FailureKind,
@@ -24,6 +23,7 @@ from newsterm.net import (
     is_offline,
     parse_retry_after,
 )
+from newsterm.net.headers import RETRY_AFTER_CEILING
 from tests.loopback import MIB, LoopbackServer, Reply, gzip_zeros, unused_port
 
 FIRST_HEADLINE = "/russian-demands-at-istanbul-talks-are-unacceptable-to-ukraine-mfa-says"
