@@ -21,7 +21,7 @@ import httpx
 from newsterm import __version__
 from newsterm.config import NetSettings
 from newsterm.net.body import ACCEPT_ENCODING, BodyDecoder
-from newsterm.net.headers import parse_retry_after, validator
+from newsterm.net.headers import location_text, parse_retry_after, validator
 
 USER_AGENT = f"newsterm/{__version__} (+https://github.com/newsterm/newsterm)"
 MIB = 1024 * 1024
@@ -358,12 +358,9 @@ class Fetcher:
                     budget.left -= time.monotonic() - hop_started
             if isinstance(outcome, _Attempt):
                 return outcome
-            location = outcome
-            target = urljoin(current, location)
-            if urlsplit(target).scheme.lower() not in ("http", "https"):
-                return _Attempt(
-                    Failure(url, FailureKind.SCHEME, "redirect to a non-http URL refused")
-                )
+            target = _redirect_target(url, current, outcome)
+            if isinstance(target, Failure):
+                return _Attempt(target)
             current = target
         return _Attempt(
             Failure(
@@ -514,14 +511,17 @@ class _NoCookies(http.cookiejar.CookieJar):
 
 
 async def _take_location(response: httpx.Response) -> None:
-    """Move a redirect's Location out of httpx's sight.
+    """Move a redirect's Location out of httpx's sight, as clean URL text.
 
     Even with follow_redirects=False, httpx parses the Location of a redirect to prepare
     `next_request`, and a `javascript:` or malformed one raises before we see the response.
-    We vet and resolve Location ourselves (`Fetcher._follow`), so we keep it aside.
+    We vet and resolve Location ourselves (`Fetcher._follow`), so we keep it aside — from the
+    raw bytes, since httpx decodes every header as Latin-1 once one is not UTF-8, which turns
+    a stray byte 0x9b into a C1 control.
     """
     if response.status_code in _REDIRECT_STATUSES and "Location" in response.headers:
-        response.extensions[_LOCATION] = response.headers["Location"]
+        raw = next(value for name, value in response.headers.raw if name.lower() == b"location")
+        response.extensions[_LOCATION] = location_text(raw)
         del response.headers["Location"]
 
 
@@ -531,6 +531,24 @@ def _content_length(response: httpx.Response) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+def _redirect_target(url: str, current: str, location: str) -> str | Failure:
+    """Where a redirect from `current` leads; a Failure for anything but http(s), a URL that
+    does not parse, or a host left with percent-encoded controls or invisible characters (a
+    host must be shown as it is fetched, so one that cannot be shown is not fetched)."""
+    try:
+        target = urljoin(current, location)
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return Failure(url, FailureKind.INVALID_URL, "redirect to an invalid URL refused")
+    if parts.scheme.lower() not in ("http", "https"):
+        return Failure(url, FailureKind.SCHEME, "redirect to a non-http URL refused")
+    if "%" in parts.netloc.rpartition("@")[2]:
+        message = "redirect to a URL with an invalid host refused"
+        return Failure(url, FailureKind.INVALID_URL, message)
+    return target
 
 
 def _check_url(url: str) -> tuple[FailureKind, str] | None:

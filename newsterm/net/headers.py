@@ -6,11 +6,22 @@ import email.utils
 import re
 import time
 from datetime import UTC
+from urllib.parse import quote
 
 RETRY_AFTER_CEILING = 24 * 3600.0
 """The longest Retry-After taken from a server (one day); a longer one is cut to it."""
 _DELTA_SECONDS = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit takes "٣" too
 _VISIBLE_ASCII = re.compile(r"[\x20-\x7e]+")
+# Never raw in a URL: C0 controls, space, DEL, C1 controls (0x9b alone is CSI to a terminal),
+# and the invisible format characters that make one URL look like another: soft hyphen,
+# zero-width and joiners, bidi marks, embeddings, overrides and isolates, the BOM.
+_UNSAFE_IN_URL = re.compile(
+    "[\x00-\x20\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+# WHATWG: leading and trailing C0 controls and spaces are dropped, tab and newlines anywhere.
+_URL_ENDS = "".join(map(chr, range(0x21)))
+_URL_DROPPED = re.compile("[\t\n\r]")
 _MAX_VALIDATOR = 1024  # characters; real ETags are tens: a longer one is junk, not a version
 
 
@@ -52,3 +63,18 @@ def validator(value: str | None) -> str | None:
     if not value or len(value) > _MAX_VALIDATOR or not _VISIBLE_ASCII.fullmatch(value):
         return None
     return value
+
+
+def location_text(raw: bytes) -> str:
+    """A redirect's Location as URL text in which nothing controlling or invisible is raw.
+
+    As browsers do: UTF-8, else each byte beyond ASCII percent-encoded; tab and newlines
+    dropped, the ends trimmed, and every other unsafe character percent-encoded (UTF-8), so
+    "/a\u200b" becomes "/a%E2%80%8B". A host left holding a "%" is for the caller to refuse.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = "".join(chr(byte) if byte < 0x80 else f"%{byte:02X}" for byte in raw)
+    text = _URL_DROPPED.sub("", text.strip(_URL_ENDS))
+    return _UNSAFE_IN_URL.sub(lambda found: quote(found.group(), safe=""), text)

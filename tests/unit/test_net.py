@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import gzip
+import re
 import time
 import tracemalloc
 import zlib
@@ -339,6 +340,63 @@ async def test_relative_location_is_resolved(loopback: LoopbackServer):
     loopback.route("/a/c", "resolved")
     response = succeeded(await fetch(loopback.url + "/a/b"))
     assert (response.url, response.body) == (loopback.url + "/a/c", b"resolved")
+
+
+# What must not reach a URL raw: C0 controls, space, DEL, C1 controls, and the invisible
+# format characters that make one URL look like another (zero-width, joiners, BOM, bidi).
+UNSAFE_IN_URL = re.compile(
+    "[\x00-\x20\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+
+# Location headers as a hostile server sends them (bytes), each leading to /dest.
+DIRTY_LOCATIONS = {
+    "esc": b"/dest?x=\x1b]0;owned\x07",
+    "c1-csi-utf8": "/dest?x=\u009b2J".encode(),
+    "c1-csi-latin1-byte": b"/dest?x=\x9b2J",
+    "zero-width-space": "/dest?x=\u200b".encode(),
+    "right-to-left-override": "/dest?\u202etxt.exe".encode(),
+    "word-joiner-in-fragment": "/dest#a\u2060b".encode(),
+    "bom-and-tab": "/dest?a=\ufeff&b=c\td".encode(),
+}
+
+
+@pytest.mark.parametrize("case", list(DIRTY_LOCATIONS))
+async def test_a_location_with_controls_or_invisibles_never_becomes_the_url_raw(
+    loopback: LoopbackServer, case
+):
+    loopback.route("/dest", "arrived")  # answers /dest with any query
+    url = loopback.route("/go", status=302, raw_headers=[("Location", DIRTY_LOCATIONS[case])])
+    response = succeeded(await fetch(url))
+    assert response.body == b"arrived"
+    assert response.url.startswith(loopback.url + "/dest")
+    assert not UNSAFE_IN_URL.search(response.url), response.url
+
+
+async def test_an_invisible_character_in_a_location_path_is_percent_encoded(
+    loopback: LoopbackServer,
+):
+    loopback.route("/dest%E2%80%8B", "arrived")  # U+200B is E2 80 8B in UTF-8
+    url = loopback.route("/go", status=302, raw_headers=[("Location", "/dest\u200b".encode())])
+    response = succeeded(await fetch(url))
+    assert (response.url, response.body) == (loopback.url + "/dest%E2%80%8B", b"arrived")
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["http://evil\u200b.example/".encode(), b"http://127.0.0.1\x9b/", b"http://a\x1b.example/"],
+)
+async def test_a_location_whose_host_holds_controls_or_invisibles_is_refused(
+    loopback: LoopbackServer, location
+):
+    url = loopback.route("/go", status=302, raw_headers=[("Location", location)])
+    result = failed(await fetch(url), "invalid-url")
+    assert result.message == "redirect to a URL with an invalid host refused"
+
+
+async def test_a_location_that_does_not_parse_is_refused(loopback: LoopbackServer):
+    url = loopback.route("/go", status=302, raw_headers=[("Location", b"http://a\x1b[2J/")])
+    result = failed(await fetch(url), "invalid-url")
+    assert result.message == "redirect to an invalid URL refused"
 
 
 async def test_six_redirects_are_too_many(loopback: LoopbackServer):
