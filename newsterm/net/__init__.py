@@ -289,7 +289,9 @@ class Fetcher:
                 headers["Accept"] = accept
             return await self._fetch_with_retries(url, headers, started, on_retry)
         except Exception as exc:  # a bug here must not take the caller down
-            log.exception("unexpected error fetching %s", url)
+            # Debug, not error: with no logging set up, Python prints errors to stderr, and the
+            # user is told once already, in the Failure's one line.
+            log.debug("unexpected error fetching %s", url, exc_info=True)
             return Failure(url, FailureKind.ERROR, _one_line(f"{type(exc).__name__}: {exc}"))
 
     async def _fetch_with_retries(
@@ -325,7 +327,7 @@ class Fetcher:
                 try:
                     on_retry(f"{reason}, retrying in {_seconds(wait)} s")
                 except Exception:  # a UI callback's bug must not fail the fetch
-                    log.exception("on_retry callback failed")
+                    log.debug("on_retry callback failed", exc_info=True)
             await self._sleep(pause)
 
     async def _follow(
