@@ -39,8 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from newsterm.config import NetSettings  # noqa: E402
 from newsterm.extract import ExtractionError, extract_article  # noqa: E402
-from newsterm.net import Failure, Fetcher, NetLimits  # noqa: E402
+from newsterm.net import Failure, Fetcher  # noqa: E402
 from newsterm.sources import parse  # noqa: E402
 from tests.hostile_feeds import big_feed, billion_laughs  # noqa: E402
 from tests.loopback import MIB, SITE_ROOT, LoopbackServer  # noqa: E402
@@ -159,7 +160,7 @@ def extracted(page: bytes | str) -> Callable[[], str]:
     return run
 
 
-def fetched(url: str, limits: NetLimits | None = None) -> Callable[[], str]:
+def fetched(url: str, limits: NetSettings | None = None) -> Callable[[], str]:
     async def fetch() -> str:
         async with Fetcher(limits) as fetcher:
             result = await fetcher.fetch(url)
@@ -176,7 +177,7 @@ def cases(server: LoopbackServer, secret: Path, all_pages: bool) -> list[Case]:
     news_url = "https://global.espreso.tv/news"
     bomb = server.gzip_bomb("/bomb", size=200 * MIB)
     trickle = server.trickle("/trickle", size=3600, interval=1.0)
-    deadline_1_5 = NetLimits(deadline=1.5)
+    deadline_1_5 = NetSettings(deadline=1.5)
     doctypes = {
         "entity": '<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{path}">]>',
         "parameter entity": '<!DOCTYPE rss [<!ENTITY % p SYSTEM "file://{path}"> %p;]>',

@@ -47,20 +47,31 @@ class SourceSettings:
 
 @dataclass(slots=True)
 class NetSettings:
-    """Limits on every request; see newsterm.net.NetLimits."""
+    """Limits on every request; the defaults suit a news site on a slow mobile link.
+
+    The one description of the network limits: `newsterm.net.Fetcher` takes this directly.
+    """
 
     connect_timeout: float = 10.0
     """Seconds to wait for a connection."""
     read_timeout: float = 15.0
-    """Seconds to wait between bytes of a response."""
+    """Seconds to wait between bytes of a response (and for a write to go out)."""
     deadline: float = 30.0
-    """Seconds one request may take in all, body included."""
+    """Seconds one fetch may take in all: redirects, body, retries and the waits between them.
+    A server asking to be retried later than the deadline allows is not waited for: the source
+    is tried again at the next refresh after that time (a Retry-After is capped at one day)."""
     max_bytes: int = 10 * 1024 * 1024
-    """Largest decoded response body accepted."""
+    """Largest body accepted, counted after decompression so a gzip bomb stops early."""
+    max_redirects: int = 5
+    """Redirects followed before giving up."""
     per_host: int = 8
-    """Requests under way at once to one host."""
+    """Requests under way at once to one host (host and port)."""
     total: int = 32
     """Requests under way at once in all."""
+    retries: int = 2
+    """Extra tries after a 429/502/503/504 or a connection reset, within the deadline."""
+    retry_backoff: float = 1.0
+    """First wait when the server gives no Retry-After; doubled on each further try."""
 
 
 @dataclass(slots=True)

@@ -162,18 +162,9 @@ class Library:
 
     def _get_fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            from newsterm.net import Fetcher, NetLimits
+            from newsterm.net import Fetcher
 
-            net = self.settings.net
-            limits = NetLimits(
-                connect_timeout=net.connect_timeout,
-                read_timeout=net.read_timeout,
-                deadline=net.deadline,
-                max_bytes=net.max_bytes,
-                per_host=net.per_host,
-                total=net.total,
-            )
-            self._fetcher = Fetcher(limits)
+            self._fetcher = Fetcher(self.settings.net)
         return self._fetcher
 
     async def _ready_fetcher(self) -> Fetcher:

@@ -76,6 +76,8 @@ class Reply:
     """A body made on the fly (sent chunked, never held in memory), e.g. gzip_zeros()."""
     drop: bool = False
     """Close the connection without any response (a reset, as a crashed server does)."""
+    raw_headers: list[tuple[str, bytes]] = field(default_factory=list)
+    """Sent after the others, byte for byte (non-ASCII, a name many times: 2,000 Set-Cookie)."""
 
 
 @dataclass(slots=True)
@@ -387,6 +389,9 @@ class LoopbackServer:
         handler.send_response(status)
         for name, value in headers.items():
             handler.send_header(name, value)
+        for name, raw in reply.raw_headers:
+            # send_header encodes Latin-1, which maps each of 256 characters to its own byte.
+            handler.send_header(name, raw.decode("latin-1"))
         if reply.stream is not None and status != 304:
             self._send_stream(handler, reply.stream())
             return

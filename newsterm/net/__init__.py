@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import errno
+import http.cookiejar
 import logging
 import random
 import socket
@@ -19,6 +19,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from newsterm import __version__
+from newsterm.config import NetSettings
+from newsterm.net.body import ACCEPT_ENCODING, BodyDecoder
+from newsterm.net.headers import location_text, parse_retry_after, validator
 
 USER_AGENT = f"newsterm/{__version__} (+https://github.com/newsterm/newsterm)"
 MIB = 1024 * 1024
@@ -27,11 +30,6 @@ MIB = 1024 * 1024
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _LOCATION = "newsterm_location"  # where _take_location keeps a redirect's Location
-# We decode bodies ourselves (see _BodyDecoder), so we offer only what zlib can decode in
-# bounded steps; brotli and zstd would need packages we do not depend on.
-_ACCEPT_ENCODING = "gzip, deflate"
-# Inflate in slices so one small compressed chunk never turns into a huge buffer at once.
-_INFLATE_SLICE = 256 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -56,32 +54,6 @@ class FailureKind(StrEnum):
 # Kinds that say "the network (or the host) cannot be reached at all", as opposed to a
 # server that answered badly; the library switches to offline mode when every source fails so.
 _UNREACHABLE = frozenset({FailureKind.DNS, FailureKind.OFFLINE, FailureKind.REFUSED})
-
-
-@dataclass(slots=True)
-class NetLimits:
-    """Limits on every request; the defaults suit a news site on a slow mobile link."""
-
-    connect_timeout: float = 10.0
-    """Seconds to wait for a connection."""
-    read_timeout: float = 15.0
-    """Seconds to wait between bytes of a response (and for a write to go out)."""
-    deadline: float = 30.0
-    """Seconds one request may take in all, redirects and body included."""
-    max_bytes: int = 10 * MIB
-    """Largest body accepted, counted after decompression so a gzip bomb stops early."""
-    max_redirects: int = 5
-    """Redirects followed before giving up."""
-    per_host: int = 8
-    """Requests under way at once to one host (host and port)."""
-    total: int = 32
-    """Requests under way at once in all."""
-    retries: int = 2
-    """Extra tries after a 429/502/503/504 or a connection reset."""
-    max_retry_wait: float = 30.0
-    """Longest wait for a retry in-process; a longer Retry-After is handed to the caller."""
-    retry_backoff: float = 1.0
-    """First wait when the server gives no Retry-After; doubled on each further try."""
 
 
 @dataclass(slots=True)
@@ -126,26 +98,6 @@ def is_offline(failure: Failure) -> bool:
     return failure.kind in _UNREACHABLE
 
 
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date; None if absent."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:  # HTTP-dates are GMT; a zone-less one is malformed but usable
-            return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds:  # NaN
-        return None
-    return max(0.0, seconds)
-
-
 def _seconds(value: float) -> str:
     """A duration for a message: "15", "1.5", never "15.0"."""
     return f"{round(value, 1):g}"
@@ -170,54 +122,6 @@ def _http_message(status: int) -> str:
     # The standard phrase, not the server's: it is shorter and cannot carry odd text.
     phrase = httpx.codes.get_reason_phrase(status)
     return f"HTTP {status} {phrase}" if phrase else f"HTTP {status}"
-
-
-class _BodyDecoder:
-    """Undoes Content-Encoding in bounded slices, so the size cap sees decoded bytes early."""
-
-    def __init__(self, encoding: str | None) -> None:
-        codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
-        codings = [c for c in codings if c != "identity"]
-        if len(codings) > 1:
-            raise ValueError(f"unsupported content encoding: {encoding}")
-        self.coding = codings[0] if codings else None
-        if self.coding in ("gzip", "x-gzip"):
-            # 47 = 32 + 15: accept a gzip or zlib header, whichever the server sent.
-            self._inflater: zlib._Decompress | None = zlib.decompressobj(47)
-        elif self.coding == "deflate":
-            self._inflater = zlib.decompressobj(15)
-        elif self.coding is None:
-            self._inflater = None
-        else:
-            raise ValueError(f"unsupported content encoding: {self.coding}")
-        # "deflate" is often sent raw, without the zlib header the RFC asks for: look at the
-        # first byte before choosing.
-        self._sniff_deflate = self.coding == "deflate"
-
-    def feed(self, data: bytes, budget: int) -> Iterator[bytes]:
-        """Decoded pieces of `data`; stops once more than `budget` bytes came out."""
-        if self._inflater is None:
-            yield data
-            return
-        if self._sniff_deflate and data:
-            self._sniff_deflate = False
-            if data[0] & 0x0F != 8:  # not a zlib header (CM = 8, deflate)
-                self._inflater = zlib.decompressobj(-15)
-        pending = data
-        produced = 0
-        while pending and produced <= budget:
-            piece = self._inflater.decompress(pending, min(budget + 1 - produced, _INFLATE_SLICE))
-            pending = self._inflater.unconsumed_tail
-            produced += len(piece)
-            yield piece
-            if self._inflater.eof:
-                break
-
-    def finish(self) -> tuple[bytes, bool]:
-        """The last decoded bytes, and whether the compressed stream was complete."""
-        if self._inflater is None:
-            return b"", True
-        return self._inflater.flush(), self._inflater.eof
 
 
 def _os_errors(exc: BaseException) -> Iterator[BaseException]:
@@ -283,12 +187,20 @@ class _Attempt:
     retryable: bool = False
 
 
+@dataclass(slots=True)
+class _Budget:
+    """What is left of one fetch's deadline. Time holding a connection slot and the waits
+    between tries use it up; time queueing for a slot does not (other sources cause that)."""
+
+    left: float
+
+
 class Fetcher:
-    """Fetches URLs under NetLimits with one shared httpx client; use `async with` or aclose()."""
+    """Fetches URLs under NetSettings with one shared httpx client; use `async with` or aclose()."""
 
     def __init__(
         self,
-        limits: NetLimits | None = None,
+        limits: NetSettings | None = None,
         *,
         user_agent: str = USER_AGENT,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
@@ -297,7 +209,7 @@ class Fetcher:
 
         `sleep` waits between retries (tests pass one that records the wait instead).
         """
-        self.limits = limits or NetLimits()
+        self.limits = limits or NetSettings()
         self.user_agent = user_agent
         self._sleep = sleep
         self._client: httpx.AsyncClient | None = None
@@ -340,7 +252,8 @@ class Fetcher:
                     max_connections=limits.total,
                     max_keepalive_connections=min(limits.total, 16),
                 ),
-                headers={"User-Agent": self.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
+                headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+                cookies=_NoCookies(),
                 follow_redirects=False,  # followed by hand, to vet each Location
                 trust_env=True,  # HTTP(S)_PROXY / NO_PROXY from the environment
                 event_hooks={"response": [_take_location]},
@@ -375,6 +288,9 @@ class Fetcher:
             if invalid is not None:
                 return Failure(url, *invalid)
             headers: dict[str, str] = {}
+            # Checked again here: a cache written before validators were vetted may hold one
+            # that cannot go into a header, and that must cost the condition, not the fetch.
+            etag, last_modified = validator(etag), validator(last_modified)
             if etag:
                 headers["If-None-Match"] = etag
             if last_modified:
@@ -383,7 +299,9 @@ class Fetcher:
                 headers["Accept"] = accept
             return await self._fetch_with_retries(url, headers, started, on_retry)
         except Exception as exc:  # a bug here must not take the caller down
-            log.exception("unexpected error fetching %s", url)
+            # Debug, not error: with no logging set up, Python prints errors to stderr, and the
+            # user is told once already, in the Failure's one line.
+            log.debug("unexpected error fetching %s", url, exc_info=True)
             return Failure(url, FailureKind.ERROR, _one_line(f"{type(exc).__name__}: {exc}"))
 
     async def _fetch_with_retries(
@@ -394,36 +312,41 @@ class Fetcher:
         on_retry: RetryCallback | None,
     ) -> Response | Failure:
         limits = self.limits
+        budget = _Budget(limits.deadline)
         attempt = 0
         while True:
-            outcome = await self._follow(url, headers, started)
+            outcome = await self._follow(url, headers, started, budget)
             if not outcome.retryable or not isinstance(outcome.result, Failure):
                 return outcome.result
             failure = outcome.result
             asked = failure.retry_after
-            # A wait longer than max_retry_wait would hold the caller too long: hand the
-            # Retry-After back so the caller schedules the next try itself.
-            if attempt >= limits.retries or (asked is not None and asked > limits.max_retry_wait):
+            # Doubling stops at 2**30: past that every wait is beyond any deadline anyway.
+            wait = max(asked or 0.0, limits.retry_backoff * 2.0 ** min(attempt, 30))
+            # Jitter, so sources throttled together do not all come back at the same instant.
+            pause = wait + random.uniform(0, wait * 0.1)
+            # A wait the deadline cannot hold is not slept: the Retry-After goes back to the
+            # caller, who tries again at a later refresh; nothing a server asks holds it longer.
+            if attempt >= limits.retries or pause >= budget.left:
                 if asked is not None and failure.status is not None:
                     failure.message = f"HTTP {failure.status} (retry after {_seconds(asked)} s)"
                 return failure
-            wait = min(max(asked or 0.0, limits.retry_backoff * 2**attempt), limits.max_retry_wait)
             attempt += 1
+            budget.left -= pause
             reason = f"HTTP {failure.status}" if failure.status else failure.message
             if on_retry is not None:
                 try:
                     on_retry(f"{reason}, retrying in {_seconds(wait)} s")
                 except Exception:  # a UI callback's bug must not fail the fetch
-                    log.exception("on_retry callback failed")
-            # Jitter, so sources throttled together do not all come back at the same instant.
-            await self._sleep(wait + random.uniform(0, wait * 0.1))
+                    log.debug("on_retry callback failed", exc_info=True)
+            await self._sleep(pause)
 
-    async def _follow(self, url: str, headers: dict[str, str], started: float) -> _Attempt:
-        """One try: the request and its redirect chain, under the overall deadline."""
+    async def _follow(
+        self, url: str, headers: dict[str, str], started: float, budget: _Budget
+    ) -> _Attempt:
+        """One try: the request and its redirect chain, within what is left of the deadline."""
         limits = self.limits
         client = self._get_client()
         current = url
-        budget = limits.deadline
         for _hop in range(limits.max_redirects + 1):
             parts = urlsplit(current)
             slot = self._host_slot(parts.hostname or "", parts.port)
@@ -433,7 +356,7 @@ class Fetcher:
             async with slot, self._total:
                 hop_started = time.monotonic()
                 try:
-                    async with asyncio.timeout(budget):
+                    async with asyncio.timeout(budget.left):
                         outcome = await self._request(client, url, current, headers, started)
                 except TimeoutError:
                     return _Attempt(
@@ -443,15 +366,13 @@ class Fetcher:
                             f"timed out after {_seconds(limits.deadline)} s",
                         )
                     )
-                budget -= time.monotonic() - hop_started
+                finally:
+                    budget.left -= time.monotonic() - hop_started
             if isinstance(outcome, _Attempt):
                 return outcome
-            location = outcome
-            target = urljoin(current, location)
-            if urlsplit(target).scheme.lower() not in ("http", "https"):
-                return _Attempt(
-                    Failure(url, FailureKind.SCHEME, "redirect to a non-http URL refused")
-                )
+            target = _redirect_target(url, current, outcome)
+            if isinstance(target, Failure):
+                return _Attempt(target)
             current = target
         return _Attempt(
             Failure(
@@ -537,7 +458,7 @@ class Fetcher:
             response.status_code,
         )
         try:
-            decoder = _BodyDecoder(response.headers.get("Content-Encoding"))
+            decoder = BodyDecoder(response.headers.get("Content-Encoding"))
         except ValueError as exc:
             return _Attempt(
                 Failure(url, FailureKind.ERROR, _one_line(str(exc)), response.status_code)
@@ -583,22 +504,36 @@ class Fetcher:
             status=response.status_code,
             body=body,
             content_type=headers.get("Content-Type"),
-            etag=headers.get("ETag"),
-            last_modified=headers.get("Last-Modified"),
+            etag=validator(headers.get("ETag")),
+            last_modified=validator(headers.get("Last-Modified")),
             not_modified=response.status_code == 304,
             elapsed=time.monotonic() - started,
         )
 
 
+class _NoCookies(http.cookiejar.CookieJar):
+    """A cookie jar that keeps nothing: feeds and articles need no cookies across requests,
+    and a server setting thousands per answer must not grow memory or slow later requests."""
+
+    def extract_cookies(self, response: object, request: object) -> None:
+        """Ignore every Set-Cookie (not even parsed)."""
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        """Keep nothing handed in another way either."""
+
+
 async def _take_location(response: httpx.Response) -> None:
-    """Move a redirect's Location out of httpx's sight.
+    """Move a redirect's Location out of httpx's sight, as clean URL text.
 
     Even with follow_redirects=False, httpx parses the Location of a redirect to prepare
     `next_request`, and a `javascript:` or malformed one raises before we see the response.
-    We vet and resolve Location ourselves (`Fetcher._follow`), so we keep it aside.
+    We vet and resolve Location ourselves (`Fetcher._follow`), so we keep it aside — from the
+    raw bytes, since httpx decodes every header as Latin-1 once one is not UTF-8, which turns
+    a stray byte 0x9b into a C1 control.
     """
     if response.status_code in _REDIRECT_STATUSES and "Location" in response.headers:
-        response.extensions[_LOCATION] = response.headers["Location"]
+        raw = next(value for name, value in response.headers.raw if name.lower() == b"location")
+        response.extensions[_LOCATION] = location_text(raw)
         del response.headers["Location"]
 
 
@@ -608,6 +543,24 @@ def _content_length(response: httpx.Response) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+def _redirect_target(url: str, current: str, location: str) -> str | Failure:
+    """Where a redirect from `current` leads; a Failure for anything but http(s), a URL that
+    does not parse, or a host left with percent-encoded controls or invisible characters (a
+    host must be shown as it is fetched, so one that cannot be shown is not fetched)."""
+    try:
+        target = urljoin(current, location)
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return Failure(url, FailureKind.INVALID_URL, "redirect to an invalid URL refused")
+    if parts.scheme.lower() not in ("http", "https"):
+        return Failure(url, FailureKind.SCHEME, "redirect to a non-http URL refused")
+    if "%" in parts.netloc.rpartition("@")[2]:
+        message = "redirect to a URL with an invalid host refused"
+        return Failure(url, FailureKind.INVALID_URL, message)
+    return target
 
 
 def _check_url(url: str) -> tuple[FailureKind, str] | None:
