@@ -1,10 +1,9 @@
-"""The ticker's view of the store for one set of sources: pages by key and jump targets.
+"""The ticker's view of the store for one set of sources: pages by key and jump targets."""
 
-The ticker never asks for rows by offset: it pages from the key of a row it holds (keyset
-paging), and every jump — oldest end, another day, next unread — is one indexed query for
-the target row (see store/ticker.py), after which the window is read around it. So a key
-costs the same at the millionth row as at the first.
-"""
+# The ticker never asks for rows by offset: it pages from the key of a row it holds (keyset
+# paging), and every jump — oldest end, another day, next unread — is one indexed query for
+# the target row (see store/ticker.py), after which the window is read around it. So a key
+# costs the same at the millionth row as at the first.
 
 from __future__ import annotations
 

@@ -550,7 +550,7 @@ def _redirect_target(url: str, current: str, location: str) -> str | Failure:
     does not parse, or a host left with percent-encoded controls or invisible characters (a
     host must be shown as it is fetched, so one that cannot be shown is not fetched)."""
     try:
-        target = urljoin(current, location)
+        target = urljoin(current, _slashes_as_browsers_read_them(location))
         parts = urlsplit(target)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
@@ -561,6 +561,18 @@ def _redirect_target(url: str, current: str, location: str) -> str | Failure:
         message = "redirect to a URL with an invalid host refused"
         return Failure(url, FailureKind.INVALID_URL, message)
     return target
+
+
+def _slashes_as_browsers_read_them(location: str) -> str:
+    """A backslash before the query is a slash to a browser (WHATWG URL): read it so here
+    too, or `http://evil.example\\@bank.example/` would be fetched from one host and
+    shown (and opened) as another."""
+    end = min((i for i in (location.find("?"), location.find("#")) if i >= 0), default=None)
+    head, tail = (location, "") if end is None else (location[:end], location[end:])
+    scheme = urlsplit(head).scheme.lower() if ":" in head else ""
+    if scheme in ("", "http", "https"):
+        head = head.replace("\\", "/")
+    return head + tail
 
 
 def _check_url(url: str) -> tuple[FailureKind, str] | None:

@@ -144,14 +144,21 @@ async def test_a_10000_item_feed_refreshes_and_each_key_draws_one_screen(
 
         monkeypatch.setattr(ticker, "_row_text", counted_row_text)
         screenful = ticker.scrollable_content_region.height
-        for key, where in (("G", MAX_FEED_ITEMS - 1), ("g", 0), ("pagedown", None), ("j", None)):
+
+        def at_oldest() -> bool:
+            return ticker.at_oldest and ticker.cursor == len(ticker.entries) - 1
+
+        def at_newest() -> bool:
+            return ticker.at_newest and ticker.cursor == 0
+
+        for key, landed in (("G", at_oldest), ("g", at_newest), ("pagedown", None), ("j", None)):
             before = ticker.cursor
             drawn.clear()
             await pilot.press(key)
             await wait_until(
                 pilot,
-                lambda where=where, before=before: (
-                    ticker.cursor == where if where is not None else ticker.cursor > before
+                lambda landed=landed, before=before: (
+                    landed() if landed is not None else ticker.cursor > before
                 ),
                 key,
             )
