@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 PARSE_POOL_MIN_SOURCES = 24
 """A refresh of this many sources parses in worker processes: parsing an 80 KB page costs
 ~6 ms of CPU, which threads cannot spread over cores; below this, starting workers costs more."""
+WORKER_NICENESS = 10
+"""How much lower the workers' scheduling priority is than the app's (see os.nice)."""
 MAX_PARSE_WORKERS = 4
 """At most this many worker processes (and one core is always left to fetching and storing)."""
 
@@ -110,7 +112,8 @@ class _real_stderr:
 
 
 def _prepare_worker() -> None:
-    """In a parse worker: import the parsers ahead; leave ctrl+c to the parent; keep quiet on
+    """In a parse worker: import the parsers ahead; leave ctrl+c to the parent; yield the CPU
+    to it (nice); keep quiet on
     the terminal (a worker's traceback would draw over the TUI: the parent parses instead);
     and end with the parent, even a killed one (the task queue would never close)."""
     import multiprocessing
@@ -126,6 +129,11 @@ def _prepare_worker() -> None:
     import newsterm.sources.html_listing  # noqa: F401
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        # Background work: where cores are short, the process that answers keys goes first.
+        os.nice(WORKER_NICENESS)
+    except OSError:
+        pass
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 2)
     os.close(quiet)
