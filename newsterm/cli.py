@@ -288,7 +288,7 @@ async def _headlines(library: Any, args: argparse.Namespace) -> int:
         clock = clock_text(local) if local else "     "
         label = f"{row.label.upper()}  " if row.label else ""
         source = f"[{row.source_name}] " if several else ""
-        mark = ("★ " if desk.watch_matches(row) else "") + ("(muted) " if row.muted else "")
+        mark = ("» " if desk.watch_matches(row) else "") + ("(muted) " if row.muted else "")
         _out(f"{clock}  {mark}{label}{source}{row.title}")
     return 0
 

@@ -166,18 +166,25 @@ class NewsDesk:
         keys = sorted({rule_key(entry.rule) for entry in self.rules("mute")})
         return "\n".join([MATCHER_VERSION, *keys])
 
-    def sync_mute(self) -> int:
+    def sync_mute(self, *, quiet: bool = False) -> int:
         """Bring every headline's muted flag in line with the rules in force (config and
         stored), unless they are the ones it was last computed with; how many changed.
 
         One pass over the cache, only when the rules changed (a rule added or removed, the
-        config edited); a read-only cache keeps the flags it has.
+        config edited); a read-only cache keeps the flags it has. With `quiet`, a cache that
+        cannot be written now (busy, full) is left as it is, to be synced next time.
         """
-        fingerprint = self.mute_fingerprint()
-        if self.store.read_only or self.store.desk_state(MUTE_FINGERPRINT) == fingerprint:
+        try:
+            fingerprint = self.mute_fingerprint()
+            if self.store.read_only or self.store.desk_state(MUTE_FINGERPRINT) == fingerprint:
+                return 0
+            matcher = self.is_muted if self.rules("mute") else None
+            return self.store.apply_mute(matcher, fingerprint)
+        except StoreError as error:
+            if not quiet:
+                raise
+            log.debug("muting by the new rules failed: %s", error)
             return 0
-        matcher = self.is_muted if self.rules("mute") else None
-        return self.store.apply_mute(matcher, fingerprint)
 
     def muted_count(self, source_ids: list[int] | None = None) -> int:
         """How many cached headlines of these sources are hidden by a mute rule."""

@@ -138,7 +138,7 @@ class Library:
             for url in source_urls:
                 library.add_source(url)
             library._active_urls = list(dict.fromkeys(source_urls))
-        library.desk.sync_mute()  # a mute rule edited in the config since the last run
+        library.desk.sync_mute(quiet=True)  # mute rules edited in the config since last run
         return library
 
     @property

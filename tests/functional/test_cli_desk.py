@@ -92,7 +92,7 @@ def test_watch_words_in_ukrainian_and_with_accents(tmp_path, loopback):
     assert [item["title"] for item in only] == ["Un café à Lviv ouvre ses portes"]
     text = run(tmp_path, "headlines", "--offline", "--watched").stdout
     rows = text.splitlines()[1:]
-    assert len(rows) == 2 and all("★ " in row for row in rows)
+    assert len(rows) == 2 and all("» " in row for row in rows)
     assert rows[1].endswith("КИЇВ оголосив повітряну тривогу")
     run(tmp_path, "watch", "remove", "Café")
     assert run(tmp_path, "watch", "list").stdout.splitlines() == ["київ"]
