@@ -16,6 +16,7 @@ from typing import Any
 
 from newsterm import __version__
 from newsterm.config import ConfigError, Settings, load_settings
+from newsterm.desk_cli import add_rule_commands, run_rule_command
 from newsterm.sanitize import clean_text, one_line
 from newsterm.time_format import check_display_zone, clock_text, date_time_text, day_header
 
@@ -80,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     headlines.add_argument(
         "--limit", type=int, default=100, help="how many (default 100; 0: every cached one)"
     )
+    headlines.add_argument(
+        "--watched", action="store_true", help="only headlines a watch rule matches"
+    )
+    headlines.add_argument("--all", action="store_true", help="muted headlines too")
 
     refresh = command("refresh", "fetch every source now")
     refresh.add_argument(
@@ -142,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     cache_info.add_argument("--json", action="store_true")
     cache_commands.add_parser("vacuum", parents=[common], help="compact the file")
     cache_commands.add_parser("evict", parents=[common], help="drop old unsaved articles now")
+    add_rule_commands(command, common)
     return parser
 
 
@@ -241,7 +247,8 @@ async def _headlines(library: Any, args: argparse.Namespace) -> int:
             _fail(library.status_line())
     if args.limit < 0:
         raise CommandError("--limit takes 0 (every headline) or more")
-    rows = _ticker_rows(library, args.limit)
+    rows = _ticker_rows(library, args.limit, muted=args.all, watched=args.watched)
+    desk = library.desk
     if args.json:
         sources = {s.id: s.url for s in library.store.sources()}  # once, not per row
         _print_json_array(
@@ -251,12 +258,19 @@ async def _headlines(library: Any, args: argparse.Namespace) -> int:
                 "published": row.published.isoformat() if row.published else None,
                 "label": row.label,
                 "source": sources.get(row.source_id),
+                "story": row.story,
+                "watch": [rule.text for rule in desk.watch_matches(row)],
+                "muted": row.muted,
             }
             for row in rows
         )
         return 0
     first = next(rows, None)
+    if not args.all and (muted := library.muted_count()):
+        _err(f"{muted} muted (--all shows them)")
     if first is None:
+        if args.watched:
+            raise CommandError("no headline matches a watch rule")
         if library.offline:
             raise CommandError("no headlines cached yet (offline)")
         raise CommandError("no headlines: every source failed or listed nothing")
@@ -274,7 +288,8 @@ async def _headlines(library: Any, args: argparse.Namespace) -> int:
         clock = clock_text(local) if local else "     "
         label = f"{row.label.upper()}  " if row.label else ""
         source = f"[{row.source_name}] " if several else ""
-        _out(f"{clock}  {label}{source}{row.title}")
+        mark = ("» " if desk.watch_matches(row) else "") + ("(muted) " if row.muted else "")
+        _out(f"{clock}  {mark}{label}{source}{row.title}")
     return 0
 
 
@@ -574,6 +589,8 @@ _COMMANDS: dict[str, Handler] = {
     "sources": _sources,
     "opml": _opml,
     "cache": _cache,
+    "watch": run_rule_command,
+    "mute": run_rule_command,
 }
 
 
@@ -641,10 +658,21 @@ def _err(text: str) -> None:
     print(one_line(text), file=sys.stderr)
 
 
-def _ticker_rows(library: Any, limit: int) -> Iterator[Any]:
+def _ticker_rows(
+    library: Any, limit: int, *, muted: bool = False, watched: bool = False
+) -> Iterator[Any]:
     """The ticker's rows newest first, `limit` at most (0: every one), read a page at a time
-    by key: a million rows go through with the memory of one page."""
-    window = library.ticker
+    by key: a million rows go through with the memory of one page. With `muted`, rows mute
+    rules hide are listed too; with `watched`, only rows a watch rule matches (filtered as
+    they stream: the limit counts matches)."""
+    window = library.ticker_with_muted() if muted else library.ticker
+    if watched:
+        found = library.desk.watched(_window_rows(window, 0))
+        return itertools.islice(found, limit) if limit > 0 else found
+    return _window_rows(window, limit)
+
+
+def _window_rows(window: Any, limit: int) -> Iterator[Any]:
     left = limit if limit > 0 else None
     size = min(left or _PAGE_ROWS, _PAGE_ROWS)
     page = window.newest(size)

@@ -111,6 +111,11 @@ class Settings:
     """Serve everything from the cache and never touch the network."""
     net: NetSettings = field(default_factory=NetSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
+    watch: list[str] = field(default_factory=list)
+    """Watch rules ("WORDS", "source:URL", "label:TEXT"), besides those `newsterm watch add`
+    stored; matching headlines are marked and announced."""
+    mute: list[str] = field(default_factory=list)
+    """Mute rules, besides the stored ones; matching headlines are hidden."""
 
     @property
     def database_path(self) -> Path:
@@ -217,6 +222,8 @@ def _settings_from_table(raw: dict[str, Any], path: Path, data_dir: Path) -> Set
             for sub_key, sub_value in value.items():
                 sub_where = f"{path}:{line(f'{key}.{sub_key}', key)}: {key}"
                 _set_field(section, sub_key, sub_value, sub_where)
+        elif key in ("watch", "mute"):
+            setattr(settings, key, _rules_from(value, where))
         elif key == "keys":
             _expect(value, dict, where)
             for action, keys in value.items():
@@ -239,7 +246,7 @@ def _check_key_binding(action: str, keys: Any, where: str) -> None:
         raise ConfigError(f'{where}: write keys as comma-separated names, e.g. "s,ctrl+s"')
 
 
-_SKIPPED_FIELDS = {"data_dir", "config_file", "sources", "net", "cache", "keys"}
+_SKIPPED_FIELDS = {"data_dir", "config_file", "sources", "net", "cache", "keys", "watch", "mute"}
 # Limits that make no sense at 0: no request could start (per_host, total) or succeed.
 _POSITIVE = {"connect_timeout", "read_timeout", "deadline", "max_bytes", "per_host", "total"}
 
@@ -289,6 +296,21 @@ def _sources_from(value: Any, path: Path, line: Any) -> list[SourceSettings]:
             raise ConfigError(f"{item_where}: url must start with http:// or https://")
         sources.append(source)
     return sources
+
+
+def _rules_from(value: Any, where: str) -> list[str]:
+    """A list of watch or mute rules, each checked as `newsterm watch add` checks it."""
+    from newsterm.desk_rules import RuleError, parse_rule
+
+    _expect(value, list, where)
+    rules = []
+    for index, item in enumerate(value):
+        _expect(item, str, f"{where}[{index}]")
+        try:
+            rules.append(parse_rule(item).text)
+        except RuleError as error:
+            raise ConfigError(f"{where}[{index}]: {error}") from None
+    return rules
 
 
 def _check_zone(name: str, where: str, *, display: bool = False) -> None:

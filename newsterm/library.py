@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsterm.config import Settings
+from newsterm.desk import NewsDesk
 from newsterm.listing_parser import PARSE_POOL_MIN_SOURCES, ListingParser
 from newsterm.models import Article, Headline, Listing, Source
 from newsterm.store import (
@@ -117,6 +118,8 @@ class Library:
         self._active_urls: list[str] | None = None
         self._fetching: set[asyncio.Task] = set()
         """Source refreshes under way: closing cancels them before it closes the client."""
+        self.desk = NewsDesk(store, settings)
+        """Stories, watch and mute rules (newsterm.desk)."""
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -136,6 +139,7 @@ class Library:
             for url in source_urls:
                 library.add_source(url)
             library._active_urls = list(dict.fromkeys(source_urls))
+        library.desk.sync_mute(quiet=True)  # mute rules edited in the config since last run
         return library
 
     @property
@@ -253,6 +257,14 @@ class Library:
         """The ticker's window queries (keyset pages and jumps) for the shown sources."""
         return TickerWindow(self.store, self._source_ids())
 
+    def ticker_with_muted(self) -> TickerWindow:
+        """The ticker's window with the headlines mute rules hide shown too."""
+        return TickerWindow(self.store, self._source_ids(), include_muted=True)
+
+    def muted_count(self) -> int:
+        """How many of the shown sources' headlines mute rules hide ("N muted")."""
+        return self.desk.muted_count(self._source_ids())
+
     def ticker_rows(self, offset: int = 0, limit: int = 200) -> list[TickerRow]:
         """A window of the ticker, newest first."""
         return self.store.ticker_rows(self._source_ids(), offset, limit)
@@ -325,6 +337,7 @@ class Library:
             self._fetching.difference_update(tasks)
             workers.close()
         self._notice_offline(statuses)
+        await self.desk.attach_new()  # the new headlines join stories (in a thread)
         return statuses
 
     async def refresh_source(
@@ -480,7 +493,9 @@ class Library:
         """Fetch a listing's next page ("More news") and add its headlines."""
         if self.offline:
             return SourceStatus(source, "offline", self.offline_reason or "offline")
-        return await self.refresh_source(source, url=next_page, force=True)
+        status = await self.refresh_source(source, url=next_page, force=True)
+        await self.desk.attach_new()
+        return status
 
     # -- articles --------------------------------------------------------------------------
 

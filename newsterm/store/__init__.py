@@ -4,7 +4,7 @@
 # errors (one-line errors, transactions), records (what is handed out), sources (and fetch
 # state), headlines (stored in bulk), ticker (keyset pages and jumps), articles (and
 # revisions), saved, search (FTS5), maintenance (evict, info, vacuum, integrity), salvage
-# (a damaged file's saved articles).
+# (a damaged file's saved articles), desk (stories, mute flags, watch and mute rules).
 # Only this package imports sqlite3.
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from newsterm.store.articles import MAX_REVISIONS
 from newsterm.store.connection import BUSY_TIMEOUT_MS, WAL_SIZE_LIMIT
+from newsterm.store.desk import MUTE_FINGERPRINT, RULE_LISTS, DeskRoom
 from newsterm.store.errors import WRITE_WAIT_SECONDS, StoreCorrupt, StoreError
 from newsterm.store.headlines import HeadlineRoom
 from newsterm.store.maintenance import MaintenanceRoom
@@ -46,6 +47,8 @@ __all__ = [
     "MAX_REVISIONS",
     "MATCH_START",
     "MAX_QUERY_WORDS",
+    "MUTE_FINGERPRINT",
+    "RULE_LISTS",
     "SCHEMA_VERSION",
     "SEARCH_CANDIDATES",
     "WAL_SIZE_LIMIT",
@@ -65,7 +68,9 @@ __all__ = [
 ]
 
 
-class Store(TickerRoom, HeadlineRoom, SavedRoom, SearchRoom, MaintenanceRoom, SalvageRoom):
+class Store(
+    TickerRoom, HeadlineRoom, DeskRoom, SavedRoom, SearchRoom, MaintenanceRoom, SalvageRoom
+):
     """The one SQLite file; every method is a short transaction, safe to share between threads.
 
     Several processes may use the same file at once: WAL lets readers run beside the one

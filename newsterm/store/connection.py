@@ -229,7 +229,7 @@ class StoreConnection:
             db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS incoming (url_key INTEGER, url TEXT,"
                 " title TEXT, label TEXT, category TEXT, summary TEXT, published TEXT,"
-                " published_at REAL)"
+                " published_at REAL, muted INTEGER)"
             )
             if migrate(db, self.path):
                 self.created = True

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from collections.abc import Callable
 
 from newsterm.models import Headline, Source
 from newsterm.store.connection import StoreConnection
@@ -20,6 +22,10 @@ from newsterm.store.sources import upsert_fetch_state
 class HeadlineRoom(StoreConnection):
     """What the ticker shows: headlines per source, newest first, with read state."""
 
+    mute_matcher: Callable[[Headline], bool] | None = None
+    """Whether a mute rule hides a headline (set by newsterm.desk): each stored headline's
+    muted flag is set from it as it is written, so a muted one is never shown even briefly."""
+
     def store_listing(
         self,
         source: Source,
@@ -36,6 +42,7 @@ class HeadlineRoom(StoreConnection):
             raise ValueError("source must be stored first")
         now = writable_epoch(time.time() if now is None else now) or time.time()
         rows = []
+        matcher = self.mute_matcher
         for h in headlines:
             # A date at the edge of datetime's range could not be shown in every zone.
             published = writable_datetime(h.published)
@@ -49,6 +56,7 @@ class HeadlineRoom(StoreConnection):
                     h.summary,
                     published.isoformat() if published else None,
                     published.timestamp() if published else None,
+                    int(bool(matcher(dataclasses.replace(h, source=source.url)))) if matcher else 0,
                 )
             )
         with self._write() as db:
@@ -58,7 +66,7 @@ class HeadlineRoom(StoreConnection):
             db.execute("DELETE FROM temp.incoming")
             db.executemany(
                 "INSERT INTO temp.incoming (url_key, url, title, label, category, summary,"
-                " published, published_at) VALUES (?,?,?,?,?,?,?,?)",
+                " published, published_at, muted) VALUES (?,?,?,?,?,?,?,?,?)",
                 rows,
             )
             # Rows above this id are the ones inserted just below: the update skips them.
@@ -66,9 +74,10 @@ class HeadlineRoom(StoreConnection):
             # rowcount, unlike total_changes, leaves out the search index's trigger writes.
             new = db.execute(
                 "INSERT INTO headlines (source_id, url_key, url, title, label, category,"
-                " summary, published, sort_key, first_seen, last_seen)"
+                " summary, published, sort_key, first_seen, last_seen, muted)"
                 " SELECT ?, url_key, url, title, label, category, summary, published,"
-                " coalesce(published_at, ?), ?, ? FROM temp.incoming WHERE true ORDER BY rowid"
+                " coalesce(published_at, ?), ?, ?, muted FROM temp.incoming WHERE true"
+                " ORDER BY rowid"
                 " ON CONFLICT (url_key, source_id) DO NOTHING",
                 (source.id, now, now, now),
             ).rowcount
@@ -78,7 +87,8 @@ class HeadlineRoom(StoreConnection):
                 " category = coalesce(i.category, headlines.category),"
                 " summary = coalesce(i.summary, headlines.summary),"
                 " published = coalesce(i.published, headlines.published),"
-                " sort_key = coalesce(i.published_at, headlines.sort_key), last_seen = ?"
+                " sort_key = coalesce(i.published_at, headlines.sort_key), last_seen = ?,"
+                " muted = i.muted"
                 " FROM temp.incoming AS i"
                 " WHERE headlines.url_key = i.url_key AND headlines.source_id = ?"
                 " AND headlines.url = i.url AND headlines.id <= ?",
@@ -89,14 +99,18 @@ class HeadlineRoom(StoreConnection):
                 upsert_fetch_state(db, state)
         return RefreshCounts(new=new, seen=len(rows) - new)
 
-    def headline_count(self, source_ids: list[int] | None = None) -> int:
+    def headline_count(
+        self, source_ids: list[int] | None = None, *, include_muted: bool = False
+    ) -> int:
         """How many headlines the ticker has for these sources (all when None)."""
-        where, params = source_filter(source_ids)
+        where, params = source_filter(source_ids, include_muted=include_muted)
         return self._read(f"SELECT count(*) FROM headlines h {where}", params)[0][0]
 
-    def headlines(self, source_ids: list[int] | None = None, limit: int = 200) -> list[Headline]:
+    def headlines(
+        self, source_ids: list[int] | None = None, limit: int = 200, *, include_muted: bool = False
+    ) -> list[Headline]:
         """The newest headlines as Headline objects (for the CLI and export)."""
-        where, params = source_filter(source_ids, newest_first=True)
+        where, params = source_filter(source_ids, newest_first=True, include_muted=include_muted)
         rows = self._read(
             "SELECT h.*, s.url AS source_url FROM headlines h JOIN sources s ON s.id = h.source_id"
             f" {where} ORDER BY h.sort_key DESC, h.id LIMIT ?",
@@ -123,18 +137,22 @@ class HeadlineRoom(StoreConnection):
 
 
 def source_filter(
-    source_ids: list[int] | None, *, newest_first: bool = False
+    source_ids: list[int] | None, *, newest_first: bool = False, include_muted: bool = False
 ) -> tuple[str, list[int]]:
-    """A WHERE clause for headlines of these sources (all when None)."""
-    if source_ids is None:
-        return "", []
-    if not source_ids:
+    """A WHERE clause for headlines of these sources (all when None), muted ones left out
+    unless `include_muted` (the muted flag is exact: newsterm.desk keeps it up to date)."""
+    conditions: list[str] = [] if include_muted else ["h.muted = 0"]
+    params: list[int] = []
+    if source_ids is not None and not source_ids:
         return "WHERE 0", []
-    if len(source_ids) == 1:
-        return "WHERE h.source_id = ?", list(source_ids)
-    marks = ",".join("?" * len(source_ids))
-    if newest_first:
+    if source_ids is not None and len(source_ids) == 1:
+        conditions.insert(0, "h.source_id = ?")
+        params = list(source_ids)
+    elif source_ids is not None:
+        marks = ",".join("?" * len(source_ids))
         # `+ 0` keeps SQLite off the per-source index, which would read every headline of
         # those sources and sort them; walking the time index stops after LIMIT rows.
-        return f"WHERE h.source_id + 0 IN ({marks})", list(source_ids)
-    return f"WHERE h.source_id IN ({marks})", list(source_ids)
+        column = "h.source_id + 0" if newest_first else "h.source_id"
+        conditions.insert(0, f"{column} IN ({marks})")
+        params = list(source_ids)
+    return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params

@@ -55,6 +55,12 @@ class TickerRow:
     cached: bool
     sort_key: float = 0.0
     """Where the row sorts (its published time, else when first seen): see `key`."""
+    story: str | None = None
+    """The story it belongs to (newsterm.desk), None until grouped."""
+    muted: bool = False
+    """Whether a mute rule hides it (shown only when muted rows are asked for)."""
+    source_url: str = ""
+    """The URL of its source, which source: rules match."""
 
     @property
     def key(self) -> tuple[float, int]:
@@ -178,6 +184,9 @@ def ticker_row_from_row(row: sqlite3.Row) -> TickerRow:
         saved=row["saved_at"] is not None,
         cached=row["article_id"] is not None,
         sort_key=row["sort_key"] if isinstance(row["sort_key"], int | float) else 0.0,
+        story=optional_text(row["story"]) or None,
+        muted=bool(integer(row["muted"])),
+        source_url=text(row["source_url"]),
     )
 
 

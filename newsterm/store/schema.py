@@ -7,7 +7,7 @@ from pathlib import Path
 
 from newsterm.store.errors import StoreError, begin_immediate, rollback
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -282,6 +282,30 @@ MIGRATIONS: dict[int, str] = {
         VALUES ('delete', old.id, old.title);
         INSERT INTO headline_search (rowid, title) VALUES (new.id, new.title);
     END;
+    """,
+    # Version 4: the news desk. Each headline keeps its story id (stories.StoryIndex), so
+    # start-up never regroups the cache, and whether a mute rule hides it, so every ticker
+    # query filters muted rows exactly in SQL; both are set by newsterm.desk after a
+    # refresh stores new rows (story NULL: not grouped yet). Watch and mute rules are kept
+    # by the text the user wrote and a folded key that makes "Kyiv" and "KYIV" one rule.
+    4: """
+    ALTER TABLE headlines ADD COLUMN story TEXT;
+    ALTER TABLE headlines ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX headlines_by_story ON headlines (story) WHERE story IS NOT NULL;
+    CREATE INDEX headlines_ungrouped ON headlines (id) WHERE story IS NULL;
+    CREATE INDEX headlines_muted ON headlines (id) WHERE muted;
+    CREATE TABLE desk_rules (
+        id INTEGER PRIMARY KEY,
+        list TEXT NOT NULL CHECK (list IN ('watch', 'mute')),
+        rule_key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        added_at REAL NOT NULL,
+        UNIQUE (list, rule_key)
+    );
+    CREATE TABLE desk_state (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
     """,
 }
 

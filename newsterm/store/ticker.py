@@ -23,7 +23,7 @@ STREAM_BATCH = 1000
 
 _COLUMNS = (
     "SELECT h.id, h.title, h.url, h.published, h.label, h.source_id, h.first_seen,"
-    " h.sort_key, h.read_at, s.name AS source_name, s.url AS source_url,"
+    " h.sort_key, h.read_at, h.story, h.muted, s.name AS source_name, s.url AS source_url,"
     " a.id AS article_id, sv.saved_at"
     " FROM headlines h JOIN sources s ON s.id = h.source_id"
     " LEFT JOIN articles a ON a.url = h.url"
@@ -40,10 +40,15 @@ class TickerRoom(StoreConnection):
     """Pages of the ticker by key, and the rows its jump keys land on."""
 
     def ticker_rows(
-        self, source_ids: list[int] | None = None, offset: int = 0, limit: int = 200
+        self,
+        source_ids: list[int] | None = None,
+        offset: int = 0,
+        limit: int = 200,
+        *,
+        include_muted: bool = False,
     ) -> list[TickerRow]:
         """A window of the ticker by offset (kept until every caller pages by key)."""
-        where, params = source_filter(source_ids, newest_first=True)
+        where, params = source_filter(source_ids, newest_first=True, include_muted=include_muted)
         rows = self._read(f"{_COLUMNS} {where} {_DOWN} LIMIT ? OFFSET ?", [*params, limit, offset])
         return [ticker_row_from_row(r) for r in rows]
 
@@ -54,62 +59,74 @@ class TickerRoom(StoreConnection):
         after: Key | None = None,
         before: Key | None = None,
         limit: int = 200,
+        include_muted: bool = False,
     ) -> list[TickerRow]:
         """Up to `limit` rows in the ticker's order: the newest, or just after/before a key.
 
         With `before`, the rows are the `limit` that come right before the key, still
-        returned in the ticker's order (oldest last).
+        returned in the ticker's order (oldest last). Muted rows are left out unless
+        `include_muted`, here and in every query of this room.
         """
         if after is not None and before is not None:
             raise ValueError("page after a key or before one, not both")
+        muted = include_muted
         if before is not None:
-            rows = self._rows(source_ids, _BEFORE, _key_params(before), _UP, limit)
+            rows = self._rows(source_ids, _BEFORE, _key_params(before), _UP, limit, muted)
             return rows[::-1]
         if after is not None:
-            return self._rows(source_ids, _AFTER, _key_params(after), _DOWN, limit)
-        return self._rows(source_ids, "", [], _DOWN, limit)
+            return self._rows(source_ids, _AFTER, _key_params(after), _DOWN, limit, muted)
+        return self._rows(source_ids, "", [], _DOWN, limit, muted)
 
-    def ticker_newest(self, source_ids: list[int] | None = None) -> TickerRow | None:
+    def ticker_newest(
+        self, source_ids: list[int] | None = None, *, include_muted: bool = False
+    ) -> TickerRow | None:
         """The first row of the ticker (`g`)."""
-        return _first(self._rows(source_ids, "", [], _DOWN, 1))
+        return _first(self._rows(source_ids, "", [], _DOWN, 1, include_muted))
 
-    def ticker_oldest(self, source_ids: list[int] | None = None) -> TickerRow | None:
+    def ticker_oldest(
+        self, source_ids: list[int] | None = None, *, include_muted: bool = False
+    ) -> TickerRow | None:
         """The last row of the ticker (`G`)."""
-        return _first(self._rows(source_ids, "", [], _UP, 1))
+        return _first(self._rows(source_ids, "", [], _UP, 1, include_muted))
 
     def ticker_first_before(
-        self, source_ids: list[int] | None, boundary: float
+        self, source_ids: list[int] | None, boundary: float, *, include_muted: bool = False
     ) -> TickerRow | None:
         """The first row older than `boundary`: with the start of a row's day, `]`."""
-        return _first(self._rows(source_ids, "h.sort_key < ?", [boundary], _DOWN, 1))
+        return _first(self._rows(source_ids, "h.sort_key < ?", [boundary], _DOWN, 1, include_muted))
 
-    def ticker_last_from(self, source_ids: list[int] | None, boundary: float) -> TickerRow | None:
+    def ticker_last_from(
+        self, source_ids: list[int] | None, boundary: float, *, include_muted: bool = False
+    ) -> TickerRow | None:
         """The last row at or after `boundary` (the oldest of the newer rows).
 
         For `[`: with the end of the current row's day it is the last row of the day
         above; the end of *its* day then gives that day's first row (ticker_first_before).
         """
-        return _first(self._rows(source_ids, "h.sort_key >= ?", [boundary], _UP, 1))
+        return _first(self._rows(source_ids, "h.sort_key >= ?", [boundary], _UP, 1, include_muted))
 
     def ticker_next_unread(
-        self, source_ids: list[int] | None, after: Key | None
+        self, source_ids: list[int] | None, after: Key | None, *, include_muted: bool = False
     ) -> TickerRow | None:
         """The first unread row after a key (from the top when None): `n`."""
         where, params = (_AFTER, _key_params(after)) if after is not None else ("", [])
         where = f"h.read_at IS NULL AND {where}" if where else "h.read_at IS NULL"
-        return _first(self._rows(source_ids, where, params, _DOWN, 1))
+        return _first(self._rows(source_ids, where, params, _DOWN, 1, include_muted))
 
     def ticker_row(self, headline_id: int) -> TickerRow | None:
-        """One row by headline id (a search hit, the "N new" marker), with its key."""
-        return _first(self._rows(None, "h.id = ?", [headline_id], "", 1))
+        """One row by headline id (a search hit, the "N new" marker), with its key, muted
+        or not."""
+        return _first(self._rows(None, "h.id = ?", [headline_id], "", 1, True))
 
-    def ticker_position(self, source_ids: list[int] | None, key: Key) -> tuple[int, int]:
+    def ticker_position(
+        self, source_ids: list[int] | None, key: Key, *, include_muted: bool = False
+    ) -> tuple[int, int]:
         """(rows before the key, rows in all), for a scroll bar: exact near the top.
 
         Up to EXACT_POSITION_LIMIT rows above the key are counted; further down the
         position is estimated from the key's time between the newest and oldest rows.
         """
-        where, params = source_filter(source_ids)
+        where, params = source_filter(source_ids, include_muted=include_muted)
         joiner = "AND" if where else "WHERE"
         total = self._read(f"SELECT count(*) FROM headlines h {where}", params)[0][0]
         above = self._read(
@@ -118,13 +135,16 @@ class TickerRoom(StoreConnection):
         )[0][0]
         if above < EXACT_POSITION_LIMIT:
             return above, total
-        newest, oldest = self.ticker_newest(source_ids), self.ticker_oldest(source_ids)
+        newest = self.ticker_newest(source_ids, include_muted=include_muted)
+        oldest = self.ticker_oldest(source_ids, include_muted=include_muted)
         if newest is None or oldest is None or newest.sort_key <= oldest.sort_key:
             return above, total
         share = (newest.sort_key - key[0]) / (newest.sort_key - oldest.sort_key)
         return max(above, min(total - 1, round(share * (total - 1)))), total
 
-    def iter_headlines(self, source_ids: list[int] | None = None) -> Iterator[tuple[Headline, str]]:
+    def iter_headlines(
+        self, source_ids: list[int] | None = None, *, include_muted: bool = False
+    ) -> Iterator[tuple[Headline, str]]:
         """Every headline in the ticker's order with its source's name, read in pages.
 
         Memory stays flat however many there are: each page is one keyset query, and the
@@ -134,7 +154,7 @@ class TickerRoom(StoreConnection):
             r["id"]: text(r["name"]) or host(text(r["url"]))
             for r in self._read("SELECT id, name, url FROM sources")
         }
-        where, params = source_filter(source_ids, newest_first=True)
+        where, params = source_filter(source_ids, newest_first=True, include_muted=include_muted)
         joiner = "AND" if where else "WHERE"
         key: Key | None = None
         while True:
@@ -157,9 +177,17 @@ class TickerRoom(StoreConnection):
             key = (last["sort_key"], last["id"])
 
     def _rows(
-        self, source_ids: list[int] | None, condition: str, params: list, order: str, limit: int
+        self,
+        source_ids: list[int] | None,
+        condition: str,
+        params: list,
+        order: str,
+        limit: int,
+        include_muted: bool = False,
     ) -> list[TickerRow]:
-        where, filter_params = source_filter(source_ids, newest_first=True)
+        where, filter_params = source_filter(
+            source_ids, newest_first=True, include_muted=include_muted
+        )
         if condition:
             where = f"{where} AND {condition}" if where else f"WHERE {condition}"
         rows = self._read(f"{_COLUMNS} {where} {order} LIMIT ?", [*filter_params, *params, limit])

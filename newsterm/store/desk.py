@@ -1,0 +1,208 @@
+"""The news desk's room: each headline's story and muted flag, and the watch and mute rules."""
+
+# The store keeps what newsterm.desk decides, so that start-up reads it instead of
+# recomputing it: a story id per headline (NULL until grouped) and a muted flag that every
+# ticker query filters on (store/headlines.source_filter). Deciding is not done here: the
+# desk hands over a matcher, which is run inside SQLite over the rows (one pass, writing
+# only the rows whose flag changes) when the mute rules change.
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from newsterm.models import Headline
+from newsterm.store.connection import StoreConnection
+from newsterm.store.headlines import source_filter
+from newsterm.store.records import TickerRow, headline_from_row, text, ticker_row_from_row
+from newsterm.store.ticker import _COLUMNS
+
+RULE_LISTS = ("watch", "mute")
+# The desk_state entry naming the mute rules the muted flags were last computed with.
+MUTE_FINGERPRINT = "mute_rules"
+_HEADLINE_COLUMNS = (
+    "SELECT h.id, h.url, h.title, h.published, h.label, h.category, h.summary, h.sort_key,"
+    " h.story, s.url AS source_url FROM headlines h JOIN sources s ON s.id = h.source_id"
+)
+
+
+class DeskRoom(StoreConnection):
+    """Stories and mute flags of headlines, and the rules the user keeps."""
+
+    # -- rules ------------------------------------------------------------------------------
+
+    def desk_rules(self, list_name: str) -> list[tuple[str, str]]:
+        """(key, text) of the stored rules of one list ("watch" or "mute"), oldest first."""
+        _check_list(list_name)
+        rows = self._read(
+            "SELECT rule_key, text FROM desk_rules WHERE list = ? ORDER BY id", (list_name,)
+        )
+        return [(text(row["rule_key"]), text(row["text"])) for row in rows]
+
+    def add_desk_rule(self, list_name: str, key: str, rule_text: str) -> bool:
+        """Keep a rule; False when the list already holds one with this key."""
+        _check_list(list_name)
+        with self._write() as db:
+            return (
+                db.execute(
+                    "INSERT INTO desk_rules (list, rule_key, text, added_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (list, rule_key) DO NOTHING",
+                    (list_name, key, rule_text, time.time()),
+                ).rowcount
+                > 0
+            )
+
+    def remove_desk_rule(self, list_name: str, key: str) -> bool:
+        """Forget a rule by key; False when there was none."""
+        _check_list(list_name)
+        with self._write() as db:
+            return (
+                db.execute(
+                    "DELETE FROM desk_rules WHERE list = ? AND rule_key = ?", (list_name, key)
+                ).rowcount
+                > 0
+            )
+
+    def desk_state(self, name: str) -> str | None:
+        """A value the desk remembers between runs (see MUTE_FINGERPRINT)."""
+        rows = self._read("SELECT value FROM desk_state WHERE name = ?", (name,))
+        return text(rows[0]["value"]) if rows else None
+
+    # -- stories ----------------------------------------------------------------------------
+
+    def ungrouped_headlines(self, limit: int) -> list[tuple[int, Headline]]:
+        """Headlines with no story yet (the newest `limit`), with their row ids."""
+        rows = self._read(
+            f"{_HEADLINE_COLUMNS} WHERE h.story IS NULL ORDER BY h.id DESC LIMIT ?", (limit,)
+        )
+        return [(row["id"], headline_from_row(row)) for row in rows]
+
+    def grouped_headlines(self, since: float, limit: int) -> list[tuple[Headline, str]]:
+        """Grouped headlines sorting at or after `since` (the newest `limit`), with stories."""
+        rows = self._read(
+            f"{_HEADLINE_COLUMNS} WHERE h.sort_key >= ? AND h.story IS NOT NULL"
+            " ORDER BY h.sort_key DESC, h.id LIMIT ?",
+            (since, limit),
+        )
+        return [(headline_from_row(row), text(row["story"])) for row in rows]
+
+    def known_stories(self, stories: Iterable[str]) -> set[str]:
+        """Which of these story ids some stored headline already has."""
+        wanted = list(dict.fromkeys(stories))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._read(
+                f"SELECT DISTINCT story FROM headlines WHERE story IN ({marks})", part
+            )
+            found.update(text(row["story"]) for row in rows)
+        return found
+
+    def assign_stories(self, assignments: list[tuple[int, str]]) -> int:
+        """Give headlines (row id, story id) in one transaction; how many took theirs.
+
+        Only a headline with no story yet takes one: if another process grouped it first,
+        its story stands, so ids already handed out never change under a reader.
+        """
+        with self._write() as db:
+            return sum(
+                db.execute(
+                    "UPDATE headlines SET story = ? WHERE id = ? AND story IS NULL",
+                    (story, row_id),
+                ).rowcount
+                for row_id, story in assignments
+            )
+
+    def story_rows(
+        self, story: str, *, include_muted: bool = False, limit: int = 50
+    ) -> list[TickerRow]:
+        """The headlines of one story, newest first."""
+        where, params = source_filter(None, include_muted=include_muted)
+        joiner = "AND" if where else "WHERE"
+        rows = self._read(
+            f"{_COLUMNS} {where} {joiner} h.story = ? ORDER BY h.sort_key DESC, h.id LIMIT ?",
+            [*params, story, limit],
+        )
+        return [ticker_row_from_row(row) for row in rows]
+
+    def story_source_counts(self, stories: Iterable[str]) -> dict[str, int]:
+        """How many sources list each story (muted rows not counted), for "+N sources"."""
+        wanted = list(dict.fromkeys(story for story in stories if story))
+        counts: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._read(
+                "SELECT story, count(DISTINCT source_id) AS sources FROM headlines"
+                f" WHERE story IN ({marks}) AND muted = 0 GROUP BY story",
+                part,
+            )
+            counts.update({text(row["story"]): row["sources"] for row in rows})
+        return counts
+
+    # -- mute -------------------------------------------------------------------------------
+
+    def muted_count(self, source_ids: list[int] | None = None) -> int:
+        """How many headlines of these sources a mute rule hides."""
+        where, params = source_filter(source_ids, include_muted=True)
+        joiner = "AND" if where else "WHERE"
+        return self._read(f"SELECT count(*) FROM headlines h {where} {joiner} h.muted", params)[0][
+            0
+        ]
+
+    def apply_mute(self, is_muted: Callable[[Headline], bool] | None, fingerprint: str) -> int:
+        """Set every headline's muted flag with `is_muted` (None: nothing is muted) and
+        remember `fingerprint` as the rules applied; how many flags changed.
+
+        One UPDATE with the matcher as an SQL function: SQLite walks the rows once and
+        writes only those whose flag changes.
+        """
+
+        def muted(title: object, url: object, label: object, source: object) -> int:
+            headline = Headline(
+                text(title), text(url), label=text(label) or None, source=text(source)
+            )
+            try:
+                return int(bool(is_muted and is_muted(headline)))
+            except Exception:  # a row an older release wrote oddly stays shown, never fatal
+                return 0
+
+        with self._write() as db:
+            if is_muted is None:
+                changed = db.execute("UPDATE headlines SET muted = 0 WHERE muted").rowcount
+            else:
+                db.create_function("desk_muted", 4, muted, deterministic=True)
+                try:
+                    changed = db.execute(
+                        "UPDATE headlines SET muted = 1 - muted WHERE muted IS NOT desk_muted("
+                        "title, url, label, (SELECT url FROM sources WHERE id = source_id))"
+                    ).rowcount
+                finally:
+                    db.create_function("desk_muted", 4, None)
+            db.execute(
+                "INSERT INTO desk_state (name, value) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (MUTE_FINGERPRINT, fingerprint),
+            )
+            return changed
+
+    # -- watch ------------------------------------------------------------------------------
+
+    def rows_first_seen_after(self, moment: float, limit: int = 1000) -> list[TickerRow]:
+        """Shown headlines first stored after `moment`, newest first (for new watch matches)."""
+        where, params = source_filter(None)
+        joiner = "AND" if where else "WHERE"
+        # A row's last_seen is never before its first_seen, so the last_seen index narrows
+        # the walk to rows touched since `moment`.
+        rows = self._read(
+            f"{_COLUMNS} {where} {joiner} h.last_seen > ? AND h.first_seen > ?"
+            " ORDER BY h.sort_key DESC, h.id LIMIT ?",
+            [*params, moment, moment, limit],
+        )
+        return [ticker_row_from_row(row) for row in rows]
+
+
+def _check_list(list_name: str) -> None:
+    if list_name not in RULE_LISTS:
+        raise ValueError(f"no such rule list: {list_name}")

@@ -1,0 +1,161 @@
+"""The news desk over a real cache file: rules from store and config, mute, watch, stories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsterm.config import Settings
+from newsterm.desk import NewsDesk, RuleError
+from newsterm.models import Headline, Source
+from newsterm.store import open_store
+
+NOON = datetime(2025, 5, 16, 12, 0, tzinfo=UTC)
+
+
+def at(minutes: int) -> datetime:
+    return NOON + timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def cache(tmp_path):
+    store = open_store(tmp_path / "newsterm.sqlite3")
+    yield tmp_path, store
+    store.close()
+
+
+def desk_for(store, tmp_path, **rules) -> NewsDesk:
+    return NewsDesk(store, Settings(data_dir=tmp_path, **rules))
+
+
+def test_watch_words_match_whole_words_across_case_accents_and_scripts(cache):
+    folder, store = cache
+    desk = desk_for(store, folder)
+    desk.add("watch", "київ")
+    desk.add("watch", "cafe")
+    assert [r.text for r in desk.watch_matches(Headline("КИЇВ оголосив тривогу", "u"))] == ["київ"]
+    assert desk.watch_matches(Headline("Новий Café у Львові", "u"))[0].text == "cafe"
+    assert desk.watch_matches(Headline("Київщина готується", "u")) == []  # a whole word only
+    assert desk.watch_matches(Headline("Cafeteria prices", "u")) == []
+
+
+def test_a_rule_is_refused_twice_in_any_spelling_and_removed_in_any(cache):
+    folder, store = cache
+    desk = desk_for(store, folder)
+    desk.add("mute", "Zelensky")
+    with pytest.raises(RuleError, match="already muted"):
+        desk.add("mute", "ZELENSKY")
+    with pytest.raises(RuleError):
+        desk.add("mute", "  ?! ")
+    assert desk.remove("mute", "zelensky").text == "Zelensky"
+    with pytest.raises(RuleError, match="not muted"):
+        desk.remove("mute", "Zelensky")
+    assert store.desk_rules("mute") == []
+
+
+def test_config_rules_come_first_and_cannot_be_removed_from_the_cli(cache):
+    folder, store = cache
+    store.add_desk_rule("watch", "words:grain", "grain")
+    desk = desk_for(store, folder, watch=["Kyiv", "Grain"])
+    entries = desk.rules("watch")
+    assert [(e.rule.text, e.from_config) for e in entries] == [("Kyiv", True), ("Grain", True)]
+    with pytest.raises(RuleError, match="config file"):
+        desk.remove("watch", "kyiv")
+
+
+def test_mute_hides_existing_and_new_headlines_and_a_config_change_is_applied(cache):
+    folder, store = cache
+    one = store.add_source(Source("https://one.example/news"))
+    two = store.add_source(Source("https://two.example/feed"))
+    desk = desk_for(store, folder)
+    store.store_listing(one, [Headline("Ціни на пальне зросли", "https://one.example/1", at(0))])
+    store.store_listing(two, [Headline("Weather today", "https://two.example/2", at(1))])
+    desk.add("mute", "ПАЛЬНЕ")
+    assert desk.muted_count() == 1
+    assert [r.title for r in store.ticker_page()] == ["Weather today"]
+    desk.add("mute", "source:two.example")
+    assert desk.muted_count() == 2 and store.ticker_page() == []
+    store.store_listing(two, [Headline("More weather", "https://two.example/3", at(2))])
+    assert desk.muted_count() == 3
+    # Next run: the stored rules are gone, the config mutes only "label:Sport".
+    store.remove_desk_rule("mute", "words:пальне")
+    store.remove_desk_rule("mute", "source:two.example\t")
+    later = desk_for(store, folder, mute=["label:Sport"])
+    assert later.sync_mute() == 3
+    assert later.muted_count() == 0 and len(store.ticker_page()) == 3
+    assert later.sync_mute() == 0  # the same rules: no pass over the cache
+
+
+def test_new_headlines_join_recent_stories_and_grouped_ones_keep_their_ids(cache):
+    folder, store = cache
+    sources = [store.add_source(Source(f"https://s{n}.example/news")) for n in range(3)]
+    desk = desk_for(store, folder)
+    filler = [
+        Headline(f"Council approves budget for park number {n}", f"https://s0.example/f{n}", at(n))
+        for n in range(12)
+    ]
+    store.store_listing(sources[0], filler)
+    store.store_listing(
+        sources[1],
+        [Headline("Storm closes Riverton bridge for repairs", "https://s1.example/b", at(0))],
+    )
+    now = at(60).timestamp()
+    assert desk.attach_stories(now) == 13
+    before = {r.url: r.story for r in store.ticker_page(limit=100)}
+    assert all(before.values())
+    store.store_listing(
+        sources[2],
+        [
+            Headline("Riverton bridge shut by storm damage", "https://s2.example/x", at(30)),
+            Headline("Lisbon orchestra names a new conductor", "https://s2.example/y", at(31)),
+        ],
+    )
+    assert desk.attach_stories(now) == 2
+    after = {r.url: r for r in store.ticker_page(limit=100)}
+    assert {url: after[url].story for url in before} == before
+    bridge = after["https://s2.example/x"]
+    assert bridge.story == before["https://s1.example/b"]
+    assert after["https://s2.example/y"].story not in before.values()
+    members = desk.story_members(bridge)
+    assert [m.url for m in members] == ["https://s1.example/b"]
+    assert desk.story_source_counts([bridge])[bridge.story] == 2
+    assert desk.attach_stories(now) == 0  # nothing left to group
+
+
+def test_a_new_story_never_takes_the_id_of_an_old_one_outside_the_window(cache):
+    folder, store = cache
+    source = store.add_source(Source("https://s.example/news"))
+    desk = desk_for(store, folder)
+    store.store_listing(source, [Headline("Old item", "https://s.example/a", at(0))])
+    desk.attach_stories(at(1).timestamp())
+    old = store.ticker_page()[0].story
+    # The same URL listed by another source a month later starts a story of its own.
+    other = store.add_source(Source("https://t.example/news"))
+    store.store_listing(other, [Headline("New item", "https://s.example/a", at(60 * 24 * 30))])
+    desk.attach_stories(at(60 * 24 * 30 + 1).timestamp())
+    stories = {r.title: r.story for r in store.ticker_page()}
+    assert stories["Old item"] == old and stories["New item"] != old
+
+
+def test_new_watch_matches_are_those_stored_after_a_moment_and_not_muted(cache):
+    folder, store = cache
+    source = store.add_source(Source("https://s.example/news"))
+    desk = desk_for(store, folder, watch=["grain"], mute=["rumour"])
+    store.store_listing(
+        source, [Headline("Grain deal signed", "https://s.example/1", at(0))], now=100
+    )
+    store.store_listing(
+        source,
+        [
+            Headline("Grain ships leave port", "https://s.example/2", at(5)),
+            Headline("Grain rumour denied", "https://s.example/3", at(6)),
+            Headline("Weather", "https://s.example/4", at(7)),
+        ],
+        now=200,
+    )
+    found = desk.new_watch_matches(150)
+    assert [(row.title, [r.text for r in rules]) for row, rules in found] == [
+        ("Grain ships leave port", ["grain"])
+    ]
+    assert len(desk.new_watch_matches(50)) == 2

@@ -1,0 +1,151 @@
+"""The desk's room: schema 4 from a schema-3 cache, stored rules, exact muted flags, stories."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from newsterm.models import Headline, Source
+from newsterm.store import SCHEMA_VERSION, open_store
+from newsterm.store import schema as store_schema
+
+NOON = datetime(2025, 5, 16, 12, 0, tzinfo=UTC)
+# Migrations never change once released: versions 1–3 are the SQL the previous release ran.
+PREVIOUS_SCHEMA = 3
+
+
+def _write_previous_file(path: Path) -> None:
+    """A cache exactly as the release before stories made it, with 30 headlines."""
+    from newsterm.store.records import url_key
+
+    db = sqlite3.connect(path, isolation_level=None)
+    db.create_function("url_key", 1, url_key, deterministic=True)
+    db.execute("PRAGMA journal_mode = WAL")
+    for version in range(1, PREVIOUS_SCHEMA + 1):
+        for statement in store_schema.statements(store_schema.MIGRATIONS[version]):
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version = {PREVIOUS_SCHEMA}")
+    db.execute(
+        "INSERT INTO sources (id, url, name, timezone, added_at)"
+        " VALUES (1, 'http://127.0.0.1:9/news', 'One', 'UTC', 1)"
+    )
+    rows = []
+    for n in range(30):
+        url = f"http://127.0.0.1:9/a/{n}"
+        title = "Київ: нова станція метро відкрита" if n == 7 else f"Council meets on park {n}"
+        published = (NOON - timedelta(minutes=n)).isoformat()
+        sort_key = (NOON - timedelta(minutes=n)).timestamp()
+        rows.append((n + 1, url_key(url), url, title, published, sort_key))
+    db.executemany(
+        "INSERT INTO headlines (id, source_id, url_key, url, title, published, sort_key,"
+        " first_seen, last_seen) VALUES (?, 1, ?, ?, ?, ?, ?, 1, 1)",
+        rows,
+    )
+    db.close()
+
+
+def test_a_previous_cache_gains_stories_and_mute_with_every_headline_kept(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    _write_previous_file(path)
+    with open_store(path) as store:
+        assert store.headline_count() == 30
+        rows = store.ticker_rows(limit=100)
+        assert [r.id for r in rows] == list(range(1, 31))
+        assert all(r.story is None and not r.muted for r in rows)
+        assert len(store.ungrouped_headlines(100)) == 30
+        assert store.muted_count() == 0
+        assert store.desk_rules("watch") == [] and store.desk_rules("mute") == []
+        assert store.add_desk_rule("mute", "words:київ", "КИЇВ")
+        assert store.desk_rules("mute") == [("words:київ", "КИЇВ")]
+        assert store.integrity_ok()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    columns = {row[1] for row in db.execute("PRAGMA table_info(headlines)")}
+    assert {"story", "muted"} <= columns
+    db.close()
+
+
+def test_rules_are_one_per_key_and_removed_by_key(tmp_path):
+    with open_store(tmp_path / "c.sqlite3") as store:
+        assert store.add_desk_rule("watch", "words:kyiv", "Kyiv")
+        assert not store.add_desk_rule("watch", "words:kyiv", "KYIV")
+        assert store.add_desk_rule("mute", "words:kyiv", "kyiv")  # lists are separate
+        assert store.desk_rules("watch") == [("words:kyiv", "Kyiv")]
+        assert store.remove_desk_rule("watch", "words:kyiv")
+        assert not store.remove_desk_rule("watch", "words:kyiv")
+        assert store.desk_rules("mute") == [("words:kyiv", "kyiv")]
+
+
+def _listing(count: int) -> list[Headline]:
+    return [
+        Headline(
+            "Sport: derby tonight" if n % 3 == 0 else f"Budget vote number {n}",
+            f"https://e.example/{n}",
+            NOON - timedelta(minutes=n),
+        )
+        for n in range(count)
+    ]
+
+
+def test_muted_rows_leave_every_ticker_query_and_come_back_when_asked_for(tmp_path):
+    with open_store(tmp_path / "c.sqlite3") as store:
+        source = store.add_source(Source("https://e.example/news"))
+        store.mute_matcher = lambda h: h.title.startswith("Sport")
+        store.store_listing(source, _listing(30))
+        shown = store.ticker_page(limit=100)
+        assert len(shown) == 20 and not any(r.title.startswith("Sport") for r in shown)
+        assert len(store.ticker_page(limit=100, include_muted=True)) == 30
+        assert store.muted_count() == 10 and store.muted_count([source.id]) == 10
+        assert store.headline_count() == 20
+        assert store.headline_count(include_muted=True) == 30
+        # Keyset pages stay full: the filter is in the query, not after it.
+        page = store.ticker_page(limit=5)
+        more = store.ticker_page(after=page[-1].key, limit=5)
+        assert len(more) == 5 and not any(r.muted for r in more)
+        assert store.ticker_oldest().title == "Budget vote number 29"
+        assert store.ticker_position(None, page[-1].key) == (4, 20)
+        assert len(list(store.iter_headlines())) == 20
+
+
+def test_applying_new_mute_rules_recomputes_only_changed_flags(tmp_path):
+    with open_store(tmp_path / "c.sqlite3") as store:
+        source = store.add_source(Source("https://e.example/news"))
+        store.store_listing(source, _listing(30))
+        assert store.muted_count() == 0
+        changed = store.apply_mute(lambda h: "derby" in h.title, "one")
+        assert changed == 10 and store.muted_count() == 10
+        assert store.desk_state("mute_rules") == "one"
+        assert store.apply_mute(lambda h: "derby" in h.title, "one") == 0
+        assert store.apply_mute(lambda h: h.title.endswith(" 1"), "two") == 11
+        assert [r.title for r in store.ticker_page(limit=100, include_muted=True) if r.muted] == [
+            "Budget vote number 1"
+        ]
+        assert store.apply_mute(None, "none") == 1 and store.muted_count() == 0
+
+
+def test_a_title_seen_again_changed_gets_its_muted_flag_again(tmp_path):
+    with open_store(tmp_path / "c.sqlite3") as store:
+        source = store.add_source(Source("https://e.example/news"))
+        store.mute_matcher = lambda h: "derby" in h.title
+        store.store_listing(source, [Headline("Budget vote", "https://e.example/1", NOON)])
+        assert store.muted_count() == 0
+        store.store_listing(source, [Headline("Budget derby", "https://e.example/1", NOON)])
+        assert store.muted_count() == 1 and store.headline_count() == 0
+
+
+def test_stories_are_assigned_once_and_read_back_by_story(tmp_path):
+    with open_store(tmp_path / "c.sqlite3") as store:
+        one = store.add_source(Source("https://one.example/news"))
+        two = store.add_source(Source("https://two.example/news"))
+        store.store_listing(one, [Headline("Bridge shut", "https://one.example/1", NOON)])
+        store.store_listing(two, [Headline("Bridge closed", "https://two.example/9", NOON)])
+        ids = [row_id for row_id, _ in store.ungrouped_headlines(10)]
+        assert store.assign_stories([(ids[0], "s"), (ids[1], "s")]) == 2
+        assert store.assign_stories([(ids[0], "other")]) == 0  # a story once given stands
+        assert store.ungrouped_headlines(10) == []
+        assert [r.title for r in store.story_rows("s")] == ["Bridge shut", "Bridge closed"]
+        assert store.story_source_counts(["s", "missing"]) == {"s": 2}
+        assert store.known_stories(["s", "t"]) == {"s"}
+        grouped = store.grouped_headlines(NOON.timestamp() - 1, 10)
+        assert sorted(story for _, story in grouped) == ["s", "s"]
