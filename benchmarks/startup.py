@@ -114,20 +114,41 @@ def _quote(part: str) -> str:
     return shlex.quote(part)
 
 
+def _newest(data_dir: Path) -> tuple[int, str]:
+    """How many headlines a cache holds, and the first words of its newest one."""
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "newsterm.sqlite3") as db:
+        count = db.execute("SELECT count(*) FROM headlines").fetchone()[0]
+        title = db.execute(
+            "SELECT title FROM headlines ORDER BY sort_key DESC, id LIMIT 1"
+        ).fetchone()[0]
+    return count, title[:20]
+
+
 def main() -> int:
     """Fill a cache, then time both apps alternately and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--headlines", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--cache", type=Path, help="start on this data folder (e.g. benchmarks/ticker.py --keep)"
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is not installed")
     with tempfile.TemporaryDirectory(prefix="newsterm-bench-") as folder:
         root = Path(folder)
         data_dir = root / "data"
-        started = time.perf_counter()
-        fill_cache(data_dir, args.headlines)
-        print(f"filled {args.headlines:,} headlines in {time.perf_counter() - started:.1f} s")
+        first_title = FIRST_TITLE
+        if args.cache:
+            data_dir = args.cache
+            args.headlines, first_title = _newest(data_dir)
+            print(f"{args.headlines:,} headlines cached in {data_dir}")
+        else:
+            started = time.perf_counter()
+            fill_cache(data_dir, args.headlines)
+            print(f"filled {args.headlines:,} headlines in {time.perf_counter() - started:.1f} s")
         bare = root / "bare_app.py"
         bare.write_text(BARE_APP)
         env = dict(os.environ, NEWSTERM_CONFIG=str(root / "none.toml"), TERM="xterm-256color")
@@ -145,11 +166,11 @@ def main() -> int:
         try:
             # One untimed run of each warms the file cache and the bytecode.
             time_to_text(bare_command, BARE_TEXT, env, 30)
-            time_to_text(newsterm, FIRST_TITLE, env, 30)
+            time_to_text(newsterm, first_title, env, 30)
             bare_times, newsterm_times = [], []
             for _ in range(args.runs):
                 bare_times.append(time_to_text(bare_command, BARE_TEXT, env, 30))
-                newsterm_times.append(time_to_text(newsterm, FIRST_TITLE, env, 30))
+                newsterm_times.append(time_to_text(newsterm, first_title, env, 30))
         finally:
             stop_tmux_server()
     bare_median = statistics.median(bare_times)
