@@ -133,15 +133,17 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Words that mark a class/id as the article itself: such an element is never chrome, even
 # when its class also says "has-sidebar" or "with-comments".
 _CONTENT_CLASS = re.compile(
-    r"(?:^|[\s_:-])(?:article[-_]?(?:body|content|text)|story[-_]?(?:body|content|text)"
-    r"|entry[-_]?content|post[-_]?(?:body|content)|body[-_]?(?:text|copy)|articlebody"
-    r"|main[-_]?content|content[-_]?body|news[-_]?content)(?=$|[\s_:-])",
+    r"(?:^|[\s_:-])(?:article[-_]*(?:body|content|text)|story[-_]*(?:body|content|text)"
+    r"|entry[-_]*content|post[-_]*(?:body|content)|body[-_]*(?:text|copy)|articlebody"
+    r"|main[-_]*content|content[-_]*body|news[-_]*content)(?=$|[\s_:-])",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"\w+")
 _MAIN_INSIDE = etree.XPath("boolean(.//main | .//*[@itemprop='articleBody'])")
 # Text outside links that makes an element look like an article, not chrome.
 _ARTICLE_PROSE_CHARS = 600
+# A <p> with this much text outside links is a paragraph of prose, not a widget.
+_PROSE_PARAGRAPH_CHARS = 120
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
 
 # Whole blocks of text that are never article text: cross-links, calls to action, media
@@ -311,6 +313,10 @@ def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:
             for inner in element.iterdescendants()
         )
     if _CHROME_CLASS.search(names):
+        # A paragraph is text whatever its class says: sites mark each paragraph behind
+        # a paywall "paywall", and its words are the story's.
+        if tag == "p" and _prose_chars(element) >= _PROSE_PARAGRAPH_CHARS:
+            return False
         return not _wraps_article(element, body_chars)
     if _SMALL_PRINT_CLASS.search(names):
         return _text_chars(element) < _SMALL_PRINT_CHARS

@@ -101,6 +101,10 @@ _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net)/", re.IGNORECASE
 _TITLE_SEPARATORS = (" | ", " — ", " – ", " - ", " :: ", " · ", " • ", " / ", " « ", " » ")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _MAX_JSON_LD_CHARS = 1_000_000
+_MAX_JSON_DEPTH = 40
+_MAX_STATED_BODY_CHARS = 500_000
+_MAX_LIVE_UPDATES = 500
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_TAGS = 30
 _MAX_DATE_LINE = 160
 _EARLIEST_YEAR = 1800
@@ -128,6 +132,11 @@ class PageMetadata:
     language: str | None = None
     page_types: set[str] = field(default_factory=set)
     """The JSON-LD @types seen (lower-cased), to tell listings from articles."""
+    stated_body: str = ""
+    """The article's text as its JSON-LD states it (articleBody, or a live blog's updates):
+    a second opinion on the body."""
+    stated_updates: int = 0
+    """How many live-blog updates `stated_body` joins (0 for an articleBody)."""
 
 
 def read_metadata(root: HtmlElement, url: str, zone: tzinfo) -> PageMetadata:
@@ -161,6 +170,7 @@ def read_metadata(root: HtmlElement, url: str, zone: tzinfo) -> PageMetadata:
     result.tags = _tags(root, metas, article)
     result.lead_image = _lead_image(metas, article, url)
     result.language = _language(root, metas, article)
+    result.stated_body, result.stated_updates = _stated_body(article, objects, url)
 
     published_texts = _date_texts(article, metas, root, published=True)
     modified_texts = _date_texts(article, metas, root, published=False)
@@ -246,7 +256,27 @@ def _json_ld_objects(root: HtmlElement) -> Iterator[dict[str, Any]]:
             data = json.loads(text, strict=False)
         except (ValueError, RecursionError):
             continue
-        yield from _flatten_json_ld(data, 0)
+        yield from _flatten_json_ld(valid_unicode(data, 0), 0)
+
+
+def valid_unicode(data: Any, depth: int) -> Any:
+    """JSON data with every string made valid Unicode: lone surrogates become U+FFFD.
+
+    JSON may escape half of a surrogate pair ("\\ud800"); Python reads it into a str that
+    cannot be encoded as UTF-8, so storing or printing the article would fail later.
+    """
+    if isinstance(data, str):
+        return _LONE_SURROGATE.sub("\ufffd", data)
+    if depth > _MAX_JSON_DEPTH:
+        return None
+    if isinstance(data, list):
+        return [valid_unicode(item, depth + 1) for item in data]
+    if isinstance(data, dict):
+        return {
+            valid_unicode(key, depth + 1): valid_unicode(value, depth + 1)
+            for key, value in data.items()
+        }
+    return data
 
 
 def _flatten_json_ld(data: Any, depth: int) -> Iterator[dict[str, Any]]:
@@ -297,6 +327,51 @@ def _string(value: Any, depth: int = 0) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return ""
+
+
+def _stated_body(
+    article: dict[str, Any], objects: list[dict[str, Any]], url: str
+) -> tuple[str, int]:
+    """The article's text as the JSON-LD states it ("" when it does not), and its updates.
+
+    The article's articleBody; for a live blog, its updates (liveBlogUpdate, or several
+    article objects that are parts of this page: their url is this page's) joined in order.
+    """
+    if not article:
+        return "", 0
+    updates = article.get("liveBlogUpdate")
+    parts = updates if isinstance(updates, list) else []
+    if not parts:
+        page = _page_key(url)
+        parts = [
+            obj
+            for obj in objects
+            if ARTICLE_TYPES & set(_types(obj))
+            and isinstance(obj.get("articleBody"), str)
+            and _page_key(_string(obj.get("url") or obj.get("mainEntityOfPage"))) == page
+        ]
+    if len(parts) < 2:
+        body = article.get("articleBody")
+        return (body[:_MAX_STATED_BODY_CHARS] if isinstance(body, str) else ""), 0
+    texts: list[str] = []
+    for part in parts[:_MAX_LIVE_UPDATES]:
+        if not isinstance(part, dict):
+            continue
+        texts.extend(
+            value
+            for value in (part.get("headline"), part.get("articleBody"))
+            if isinstance(value, str) and value.strip()
+        )
+    return "\n\n".join(texts)[:_MAX_STATED_BODY_CHARS], len(parts)
+
+
+def _page_key(url: str) -> str:
+    """Host and path of a URL: the parts of one page (its fragments name items in it)."""
+    try:
+        parts = urlsplit(one_line(url))
+    except ValueError:
+        return ""
+    return f"{(parts.hostname or '').lower()}{parts.path.rstrip('/')}"
 
 
 # -- meta tags ------------------------------------------------------------------------------
@@ -533,16 +608,6 @@ def visible_date(root: HtmlElement, zone: tzinfo) -> datetime | None:
         if parsed is not None and _plausible(parsed) and _year_is_written(parsed, text):
             return parsed
     return None
-
-
-def _year_is_written(moment: datetime, text: str) -> bool:
-    """Whether the year of a date read from a visible line is written in that line.
-
-    A line without a year ("15 May, 22:10") would be dated by the day the page is read,
-    which is wrong for a page read again later from the cache; and words like "Today"
-    in a name ("USA TODAY") must not date an article.
-    """
-    return str(moment.year) in _YEAR.findall(text)
 
 
 def _first(iterator: Iterator[HtmlElement], count: int) -> list[HtmlElement]:

@@ -18,6 +18,9 @@ MAX_INPUT_BYTES = 8 * 1024 * 1024
 # the 181-page benchmark is about 1.5 MB with its scripts and well under this without
 # them; the cap keeps a hostile page's parse and readability's passes within a second or two.
 MAX_MARKUP_CHARS = 1_000_000
+# JSON-LD kept per page, all scripts together: the largest real one seen (a live blog with
+# every update) is under 1 MB; JSON parsing is linear and fast.
+MAX_JSON_LD_CHARS = 2_000_000
 # Elements kept after parsing. The benchmark's 181 real pages have at most about 1,600;
 # readability's candidate scoring grows with elements times nesting depth.
 MAX_ELEMENTS = 12_000
@@ -73,8 +76,24 @@ def page_text(html: bytes | str, content_type: str | None) -> str:
     return clean_markup(html)
 
 
-def strip_raw_text_elements(text: str) -> str:
-    """Remove `<script>` (except JSON-LD) and `<style>` elements from markup text."""
+def strip_raw_text_elements(text: str, json_ld: list[str]) -> str:
+    """Remove `<script>` and `<style>` elements from markup text; JSON-LD goes to `json_ld`.
+
+    JSON-LD is taken out rather than kept in place so that the markup's size cap does not
+    cut it (a live blog states hundreds of updates in it) and it does not count as markup.
+    """
+    budget = [MAX_JSON_LD_CHARS]
+
+    def keep_json_ld(match: re.Match[str]) -> str:
+        if _JSON_LD.search(match.group(1)):
+            start = match.group(0).find(">") + 1
+            end = match.group(0).rfind("<")
+            content = match.group(0)[start:end]
+            if len(content) <= budget[0]:
+                budget[0] -= len(content)
+                json_ld.append(content)
+        return ""
+
     for tag, element in _RAW_TEXT_ELEMENT.items():
         last_close = None
         for close in _RAW_TEXT_CLOSE[tag].finditer(text):
@@ -83,13 +102,9 @@ def strip_raw_text_elements(text: str) -> str:
             continue
         end = text.find(">", last_close.end())
         end = len(text) if end < 0 else end + 1
-        head = element.sub(_keep_json_ld, text[:end])
+        head = element.sub(keep_json_ld, text[:end])
         text = head + text[end:]
     return text
-
-
-def _keep_json_ld(match: re.Match[str]) -> str:
-    return match.group(0) if _JSON_LD.search(match.group(1)) else ""
 
 
 def truncate_tree(root: lxml.html.HtmlElement, max_elements: int) -> None:
@@ -130,7 +145,8 @@ def flatten_deep_elements(root: lxml.html.HtmlElement, max_depth: int) -> None:
 
 def parse_page(text: str) -> lxml.html.HtmlElement:
     """Parse page text into an `<html>` element; raise UnparseablePage when there is none."""
-    text = _XML_DECLARATION.sub("", strip_raw_text_elements(text), count=1)
+    json_ld: list[str] = []
+    text = _XML_DECLARATION.sub("", strip_raw_text_elements(text, json_ld), count=1)
     if len(text) > MAX_MARKUP_CHARS:
         text = text[:MAX_MARKUP_CHARS]
     if not text.strip():
@@ -141,6 +157,23 @@ def parse_page(text: str) -> lxml.html.HtmlElement:
         raise UnparseablePage(f"no HTML document in the page ({error})") from None
     if root is None:
         raise UnparseablePage("no HTML document in the page")
+    _put_json_ld(root, json_ld)
     truncate_tree(root, MAX_ELEMENTS)
     flatten_deep_elements(root, MAX_DEPTH)
     return root
+
+
+def _put_json_ld(root: lxml.html.HtmlElement, json_ld: list[str]) -> None:
+    """Put the page's JSON-LD back as scripts in its head (first, so no cap cuts them)."""
+    if not json_ld:
+        return
+    head = root.find("head")
+    if head is None:
+        head = lxml.html.Element("head")
+        root.insert(0, head)
+    for content in json_ld:
+        script = lxml.etree.SubElement(head, "script", type="application/ld+json")
+        try:
+            script.text = content
+        except ValueError:  # not XML-compatible text: the JSON-LD is dropped, not the page
+            head.remove(script)

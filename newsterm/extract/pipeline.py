@@ -18,6 +18,7 @@ from newsterm.extract.blocks import (
     render_text,
 )
 from newsterm.extract.boilerplate import clean_blocks, prune_page, text_of
+from newsterm.extract.candidates import page_prose, prose_score, reads_as_article, stated_blocks
 from newsterm.extract.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
 from newsterm.extract.parsing import UnparseablePage, page_text, parse_page
 from newsterm.extract.readability_engine import readability_summary
@@ -26,6 +27,9 @@ from newsterm.extract.standfirst import choose_lead, find_candidates
 from newsterm.models import Article
 from newsterm.sanitize import one_line
 
+# The version of the rules: bump it when a change alters what is extracted, so that cached
+# articles are extracted again from their stored page.
+EXTRACTOR_VERSION = 2
 # Below this much body text readability is taken to have missed (a teaser, a caption or
 # nothing), and the page's <article>/<main> element is tried; the longer result wins.
 MIN_BODY_CHARS = 250
@@ -37,6 +41,8 @@ _MAX_IMAGES = 50
 _LISTING_LINK_SHARE = 0.5
 # Story bodies seldom have headings that are links; a page of teasers has one per teaser.
 _LISTING_LINKED_HEADINGS = 3
+# Another reading replaces the body when it shows this many times the body's prose.
+_REPLACE_RATIO = 2
 _LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
 
 
@@ -87,12 +93,14 @@ def extract_article(
 def _extract(
     html: bytes | str, url: str, content_type: str | None, zone: tzinfo, summary: str | None
 ) -> Article:
+    text = page_text(html, content_type)
     try:
-        root = parse_page(page_text(html, content_type))
+        root = parse_page(text)
     except UnparseablePage:
         return _article_without_page(url, summary)
     # Metadata and lead candidates are read first: pruning drops the header they sit in.
     metadata = read_metadata(root, url, zone)
+    prose_on_page = page_prose(root)
     base_url = _base_url(root, url)
     rule = rule_for(url)
     lead_candidates = find_candidates(root, metadata.title, metadata.description, rule)
@@ -103,6 +111,10 @@ def _extract(
         prune_page(rule_page, _rule_drops(rule_page, rule))
 
     body = _body(root, rule_page, metadata, base_url)
+    if body.method == "listing":
+        body = _Body([], [], "none")
+    else:
+        body = _safety_net(body, text, metadata, base_url, prose_on_page)
     if not body.blocks and summary:
         body = _Body(blocks_from_plain_text(summary), [], "feed-summary")
     lead, blocks = choose_lead(lead_candidates, root, body.blocks)
@@ -121,6 +133,7 @@ def _extract(
         site_name=metadata.site_name,
         language=metadata.language,
         method=body.method if blocks or lead else "none",
+        extractor_version=EXTRACTOR_VERSION,
     )
 
 
@@ -144,12 +157,17 @@ def _body(
     as a whole (many <article> teasers, a JSON-LD collection) has no body.
     """
     nothing = _Body([], [], "none")
-    if rule_page is None and _page_is_listing(root, metadata):
-        return nothing
     found = nothing
     element = readability_summary(rule_page if rule_page is not None else root, base_url)
     if element is not None:
-        found = _body_from(element, metadata, base_url, "readability") or nothing
+        # readability's pick on the cleaned page being a list of headlines says the page is a
+        # listing: no other reading of it is an article either.
+        found = _body_from(element, metadata, base_url, "readability") or _Body([], [], "listing")
+    # A page of teasers has no body; an article with a long list of related teasers has,
+    # and readability's pick says which: an article's long paragraphs, or teasers' deks.
+    if rule_page is None and not reads_as_article(found.blocks):
+        if _page_is_listing(root, metadata):
+            return _Body([], [], "listing")
     if _chars(found.blocks) >= MIN_BODY_CHARS or rule_page is not None:
         return found
     fallback = _semantic_article(root)
@@ -158,6 +176,53 @@ def _body(
         if other is not None and _chars(other.blocks) > _chars(found.blocks):
             return other
     return found
+
+
+def _safety_net(
+    body: _Body, text: str, metadata: PageMetadata, base_url: str, prose_on_page: int
+) -> _Body:
+    """The body, or another reading of the page when the body shows less than half of it.
+
+    The other readings: the text the page states in JSON-LD, and raw readability on the
+    page before clean-up (computed only when the body shows less than half the page's
+    prose, or is short, or the stated text is much longer). A reading replaces the body
+    when its prose is more than twice the body's; raw readability is preferred to the
+    stated text, being markup with headings and lists, unless the stated text is itself
+    twice as long (a live blog's stated updates only when the page shows none of them as
+    an article). Never falls to nothing when another reading has text.
+    """
+    best = body
+    stated = None
+    if metadata.stated_body:
+        blocks = clean_blocks(stated_blocks(metadata.stated_body, base_url), metadata.title)
+        stated = _Body(blocks, [], "json-ld")
+    score = prose_score(body.blocks)
+    stated_score = prose_score(stated.blocks) if stated else 0
+    if score * _REPLACE_RATIO < max(prose_on_page, stated_score):
+        raw = _raw_reading(text, metadata, base_url)
+        # Less prose than a short article is a cookie notice or a caption, not a reading.
+        raw_score = prose_score(raw.blocks) if raw is not None else 0
+        if raw is not None and raw_score > max(score * _REPLACE_RATIO, MIN_BODY_CHARS):
+            best = raw
+    if stated is None or stated_score <= prose_score(best.blocks) * _REPLACE_RATIO:
+        return best
+    # A live blog's JSON-LD may list every update while its page shows the latest ones:
+    # a page that reads as an article shows the blog as its readers see it.
+    if metadata.stated_updates and reads_as_article(best.blocks):
+        return best
+    return stated
+
+
+def _raw_reading(text: str, metadata: PageMetadata, base_url: str) -> _Body | None:
+    """readability's pick on the page before our clean-up (the markup parsed again)."""
+    try:
+        root = parse_page(text)
+    except UnparseablePage:
+        return None
+    element = readability_summary(root, base_url)
+    if element is None:
+        return None
+    return _body_from(element, metadata, base_url, "readability-raw")
 
 
 def _body_from(

@@ -1,0 +1,102 @@
+"""The safety net: how much of an article a body shows, and the page's other readings of it.
+
+The cleaned body (readability on the pruned page) is usually the best reading. It fails
+when a rule removed the article with its chrome — a share bar's class on the story's
+wrapper, a "paywall" class on each paragraph, a heavy page shell — and then it shows a
+fraction of what the page holds. The other readings are raw readability on the unpruned
+page and the text the page states in its JSON-LD (articleBody, a live blog's updates).
+They are compared by one score, the prose they show: text that is not link text, in
+blocks long enough to be sentences. A reading that shows less than half the prose of
+another is not shown instead of it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from lxml.etree import LxmlError
+from lxml.html import HtmlElement, fragment_fromstring
+
+from newsterm.extract.blocks import Block, blocks_from_element, blocks_from_plain_text
+
+# Blocks shorter than this are labels, buttons and headings, not prose.
+_PROSE_BLOCK_CHARS = 40
+# A paragraph of the page counts as prose when it is at least this long and mostly
+# not links (what a reader of the page would call a paragraph of text).
+_PAGE_PARAGRAPH_CHARS = 80
+_PAGE_PARAGRAPH_LINK_SHARE = 0.3
+# A body is an article (not a column of teasers) with this many paragraphs of this length
+# that are not links: teasers' deks are one or two short lines each.
+_ARTICLE_PARAGRAPHS = 3
+_ARTICLE_PARAGRAPH_CHARS = 150
+_ARTICLE_PROSE_CHARS = 1000
+_MARKUP = re.compile(r"<\s*/?\s*(?:p|br|div|h[1-6]|ul|ol|li|blockquote)\b", re.IGNORECASE)
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def prose_score(blocks: list[Block]) -> int:
+    """Characters of prose a body shows: non-link text of blocks long enough to be text."""
+    return sum(
+        len(block.text) - block.link_chars
+        for block in blocks
+        if len(block.text) >= _PROSE_BLOCK_CHARS
+    )
+
+
+def page_prose(root: HtmlElement) -> int:
+    """Characters of prose in the page's own paragraphs, before any clean-up.
+
+    An estimate of how much article there is to find: the <p> elements of reading length
+    that are mostly not links. Comments and teasers count too, so this only decides
+    whether the other readings are worth computing, never which one is shown.
+    """
+    total = 0
+    for paragraph in root.iter("p"):
+        text = paragraph.text_content()
+        length = len(text.strip())
+        if length < _PAGE_PARAGRAPH_CHARS:
+            continue
+        links = sum(len(link.text_content()) for link in paragraph.iter("a"))
+        if links <= length * _PAGE_PARAGRAPH_LINK_SHARE:
+            total += length - links
+    return total
+
+
+def reads_as_article(blocks: list[Block]) -> bool:
+    """Whether blocks read as an article: several long paragraphs that are not links."""
+    long_paragraphs = [
+        block
+        for block in blocks
+        if block.kind == "paragraph"
+        and len(block.text) >= _ARTICLE_PARAGRAPH_CHARS
+        and block.link_density < 0.2
+    ]
+    return (
+        len(long_paragraphs) >= _ARTICLE_PARAGRAPHS
+        and sum(len(block.text) for block in long_paragraphs) >= _ARTICLE_PROSE_CHARS
+    )
+
+
+def stated_blocks(text: str, base_url: str) -> list[Block]:
+    """Blocks of the body a page states in its JSON-LD (plain text, or escaped markup).
+
+    Some CMSs put the body's HTML in articleBody, others text with entities; either way it
+    becomes blocks the same way page markup does, so it is shown as text.
+    """
+    if not text.strip():
+        return []
+    unescaped = html.unescape(text)
+    markup = text if _MARKUP.search(text) else unescaped if _MARKUP.search(unescaped) else ""
+    if markup:
+        try:
+            # Blank lines separate parts (a live blog's updates) even around markup.
+            parts = "".join(f"<div>{part}</div>" for part in _BLANK_LINES.split(markup))
+            element = fragment_fromstring(f"<div>{parts}</div>")
+        except (LxmlError, ValueError):
+            element = None
+        if element is not None:
+            return blocks_from_element(element, base_url)[0]
+    # Plain text: a line break is a paragraph break (the JSON often has single newlines).
+    return blocks_from_plain_text(_LINE_BREAKS.sub("\n\n", unescaped))
