@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -154,13 +155,15 @@ def read_metadata(root: HtmlElement, url: str, zone: tzinfo) -> PageMetadata:
     result = PageMetadata()
     result.page_types = {kind for obj in objects for kind in _types(obj)}
 
-    h1_titles = [one_line(h1.text_content()) for h1 in _first(root.iter("h1"), 5)]
-    meta_titles = [one_line(_string(article.get("headline")))] if article else []
-    meta_titles += [metas[name][0] for name in _TITLE_META if name in metas]
+    h1_titles = [title_text(h1.text_content()) for h1 in _first(root.iter("h1"), 5)]
+    headline = title_text(_string(article.get("headline"))) if article else ""
+    meta_titles = [title_text(metas[name][0]) for name in _TITLE_META if name in metas]
     title_elements = root.xpath("//title")
-    page_title = one_line(title_elements[0].text_content()) if title_elements else ""
+    page_title = title_text(title_elements[0].text_content()) if title_elements else ""
     result.site_name = _site_name(metas, article)
-    result.title = choose_title(h1_titles, meta_titles, page_title, result.site_name, url)
+    result.title = choose_title(
+        h1_titles, meta_titles, page_title, result.site_name, url, headline=headline
+    )
 
     description = (_string(article.get("description")) if article else "") or next(
         (metas[name][0] for name in _DESCRIPTION_META if name in metas), ""
@@ -187,14 +190,26 @@ def choose_title(
     page_title: str,
     site_name: str | None,
     url: str,
+    *,
+    headline: str = "",
 ) -> str:
-    """The headline: the page's <h1> when it agrees with the metadata, else the metadata.
+    """The headline: the article's own (JSON-LD), else the <h1> agreeing with the metadata.
 
-    An <h1> alone can be the site's logo and a <title> carries the site's name, so an <h1>
-    is taken when it and a meta title or the <title> (site name cut off) mostly contain
-    each other; otherwise the JSON-LD/OpenGraph headline, then the <title> without its
-    site name, then the first <h1>.
+    The JSON-LD headline is the one statement made about the article alone (OpenGraph
+    titles are often written for sharing, an <h1> can be the logo or a log-in box), so
+    it comes first, its site name cut off — unless it is cut short ("…") and an <h1>
+    carries it whole. Otherwise an <h1> is taken when it and a meta title or the <title>
+    (site name cut off) mostly contain each other; otherwise the OpenGraph title, then
+    the <title> without its site name, then the first <h1>.
     """
+    if headline:
+        headline = strip_site_name(headline, site_name, url)
+        stem = headline.rstrip("….").strip()
+        if stem != headline:
+            whole = next((h1 for h1 in h1_titles if h1.startswith(stem) and h1 != stem), None)
+            headline = whole or headline
+        if len(_title_key(headline)) >= 3:
+            return headline[:500]
     stated = [strip_site_name(text, site_name, url) for text in [*meta_titles, page_title] if text]
     references = [_title_key(text) for text in stated if _title_key(text)]
     site_key = _title_key(site_name or "")
@@ -210,6 +225,13 @@ def choose_title(
         if text:
             return text[:500]
     return next((h1[:500] for h1 in h1_titles if h1), "")
+
+
+def title_text(text: str) -> str:
+    """A title on one line: entities some CMSs leave escaped decoded, soft hyphens gone."""
+    if "&" in text:
+        text = html.unescape(text)
+    return one_line(text.replace("\u00ad", ""))
 
 
 def strip_site_name(title: str, site_name: str | None, url: str) -> str:

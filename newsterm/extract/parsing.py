@@ -8,7 +8,7 @@ import threading
 import lxml.etree
 import lxml.html
 
-from newsterm.charset import decode_body
+from newsterm.charset import _is_utf8, decode_body
 from newsterm.sanitize import clean_markup
 
 # Bytes beyond this are not even decoded: no real article page comes near it, and decoding
@@ -67,13 +67,27 @@ class UnparseablePage(ValueError):
 def page_text(html: bytes | str, content_type: str | None) -> str:
     """Decode (bytes) and clean the page: no control characters, bounded length."""
     if isinstance(html, bytes):
-        html = decode_body(html[:MAX_INPUT_BYTES], content_type)
+        html = _decode_page(html[:MAX_INPUT_BYTES], content_type)
     elif len(html) > MAX_INPUT_BYTES:
         html = html[:MAX_INPUT_BYTES]
     # NUL and other control characters make lxml refuse a string outright, and written as
     # references (&#27;) they would be decoded into the tree, where they stop every later
     # edit of it ("All strings must be XML compatible"). No page text needs them.
     return clean_markup(html)
+
+
+def _decode_page(body: bytes, content_type: str | None) -> str:
+    """Decode page bytes; bytes that are UTF-8 are read as UTF-8 whatever the page declares.
+
+    Pages are re-saved and re-served as UTF-8 with their old `<meta charset>` (or a server
+    default in the header) left in place. Text in a legacy charset almost never forms valid
+    UTF-8 multi-byte sequences by chance, so bytes that are valid UTF-8 and not plain ASCII
+    are UTF-8 — reading them as windows-1252 or GB2312 would turn every accent into mojibake.
+    """
+    if not body.isascii() and _is_utf8(body):
+        text = body.decode("utf-8", errors="replace")
+        return text[1:] if text.startswith("\ufeff") else text
+    return decode_body(body, content_type)
 
 
 def strip_raw_text_elements(text: str, json_ld: list[str]) -> str:
