@@ -50,6 +50,8 @@ DROPPED_TAGS = frozenset(
 _LEAF_TAGS = frozenset(
     {"script", "style", "svg", "template", "noscript", "canvas", "iframe", "link", "meta"}
 )
+# Void elements an HTML4 parser may wrongly give children to.
+_VOID_MEDIA_TAGS = frozenset({"source", "track"})
 # Rows and cells of a data table are named after their data ("player-2020-580").
 _TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot", "col", "colgroup"})
 DROPPED_ROLES = frozenset(
@@ -77,13 +79,15 @@ DROPPED_ROLES = frozenset(
 # Always chrome, even when it is most of the page's text (a long comment thread):
 _ALWAYS_STEMS = (
     r"comments?|commenting|disqus\w*|cookie\w*|consent\w*|gdpr|newsletter\w*"
-    r"|related\w*|share\w*|sharing|social\w*|addthis|outbrain\w*|taboola\w*|zergnet"
+    r"|related\w*|addthis|outbrain\w*|taboola\w*|zergnet"
     r"|vjs|video[-_]?js|jwplayer|jw[-_]player|mejs|plyr|read[-_]?also|readalso"
 )
 # Chrome unless it holds the article (see _wraps_article):
 _CHROME_STEMS = (
     r"ad|ads|adv|advert\w*|adslot|adunit|ad[-_]?container|ad[-_]?slot|ad[-_]?unit|dfp|gpt"
     r"|banner\w*|sponsor\w*|promo\w*|recirc\w*|follow\w*"
+    # Share bars are links and buttons; a theme may name the story's wrapper after them.
+    r"|share\w*|sharing|social\w*"
     r"|subscri\w*|signup|sign[-_]up|paywall\w*|regwall|donat\w*|membership"
     r"|recommend\w*|read[-_]?more|readmore|see[-_]?also"
     r"|more[-_]?(?:stories|news|articles|from)|most[-_]?(?:read|popular|viewed|shared)"
@@ -171,6 +175,8 @@ _PLAYER_SENTENCE = re.compile(
     r"|video player is loading|no compatible source was found|the media could not be loaded"
     r"|the media playback was aborted|a network error caused the media download to fail"
     r"|the media is encrypted|seek to live, currently|restore all settings to the default"
+    r"|video (?:is )?(?:loading|unavailable)|(?:click|tap) (?:here )?to play"
+    r"|the video will (?:auto-?play|start) (?:soon|in)|your video will (?:begin|play|start)"
     r"|(?:chapters|descriptions|captions|subtitles|audio track)\b[^.]{0,40}"
     r"(?:, selected|dialog|settings))",
     re.IGNORECASE,
@@ -197,6 +203,10 @@ _CHROME_LINES = frozenset(
         "next",
         "previous",
         "play",
+        "play now",
+        "play video",
+        "watch now",
+        "cancel",
         "pause",
         "mute",
         "unmute",
@@ -260,6 +270,7 @@ def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> No
     stack: list[HtmlElement] = [body]
     while stack:
         element = stack.pop()
+        _unwrap_void_media(element)
         children = list(element)
         for child in reversed(children):
             tag = child.tag
@@ -275,6 +286,20 @@ def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> No
                 # readability drops "twitter…" classes and weighs "social-media" down.
                 child.set("class", "embedded-post")
             stack.append(child)
+
+
+def _unwrap_void_media(element: HtmlElement) -> None:
+    """Lift out what the parser nested inside an element's <source>/<track> children.
+
+    libxml2 does not know these are empty elements and nests what follows them (a lazy
+    <picture>'s <img>, or more) inside them; dropping them would drop that content.
+    """
+    while True:
+        nested = [child for child in element if child.tag in _VOID_MEDIA_TAGS and len(child)]
+        if not nested:
+            return
+        for child in nested:
+            child.drop_tag()
 
 
 def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:

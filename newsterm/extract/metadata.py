@@ -219,7 +219,9 @@ def choose_title(
             continue
         for reference in references:
             shorter, longer = sorted((key, reference), key=len)
-            if shorter in longer and len(shorter) * 10 >= len(longer) * 6:
+            # Words, not a substring: a <title> may add words inside ("#412" → "Issue #412").
+            contained = shorter in longer or set(shorter.split()) <= set(longer.split())
+            if contained and len(shorter) * 10 >= len(longer) * 6:
                 return h1[:500]
     for text in stated:
         if text:

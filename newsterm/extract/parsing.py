@@ -18,6 +18,9 @@ MAX_INPUT_BYTES = 8 * 1024 * 1024
 # the 181-page benchmark is about 1.5 MB with its scripts and well under this without
 # them; the cap keeps a hostile page's parse and readability's passes within a second or two.
 MAX_MARKUP_CHARS = 1_000_000
+# Elements that never hold article text, shed first from a page over the element cap.
+_SHELL_LEAVES = ("svg", "template", "select", "iframe", "object", "canvas")
+_NAVIGATION = "//nav | //*[@role='navigation' or @role='menu' or @role='menubar']"
 # JSON-LD kept per page, all scripts together: the largest real one seen (a live blog with
 # every update) is under 1 MB; JSON parsing is linear and fast.
 MAX_JSON_LD_CHARS = 2_000_000
@@ -172,9 +175,31 @@ def parse_page(text: str) -> lxml.html.HtmlElement:
     if root is None:
         raise UnparseablePage("no HTML document in the page")
     _put_json_ld(root, json_ld)
+    if _count_elements(root) > MAX_ELEMENTS:
+        _shed_page_shell(root)
     truncate_tree(root, MAX_ELEMENTS)
     flatten_deep_elements(root, MAX_DEPTH)
     return root
+
+
+def _count_elements(root: lxml.html.HtmlElement) -> int:
+    return sum(1 for _ in root.iter())
+
+
+def _shed_page_shell(root: lxml.html.HtmlElement) -> None:
+    """Remove what holds no article text from a page over the element cap, before the cap cuts.
+
+    A heavy page shell (mega-menus of icons, thousands of navigation links) can come
+    before the story and use up the element cap, so the cut would keep the menu and lose
+    the article. Icons, templates and form controls go first; if the page is still over
+    the cap, navigation that does not hold the page's <main> or <article> goes too.
+    """
+    lxml.etree.strip_elements(root, *_SHELL_LEAVES, with_tail=False)
+    if _count_elements(root) <= MAX_ELEMENTS:
+        return
+    for element in root.xpath(_NAVIGATION):
+        if element.getparent() is not None and not element.xpath(".//main | .//article"):
+            element.drop_tree()
 
 
 def _put_json_ld(root: lxml.html.HtmlElement, json_ld: list[str]) -> None:

@@ -18,7 +18,13 @@ from newsterm.extract.blocks import (
     render_text,
 )
 from newsterm.extract.boilerplate import clean_blocks, prune_page, text_of
-from newsterm.extract.candidates import page_prose, prose_score, reads_as_article, stated_blocks
+from newsterm.extract.candidates import (
+    densest_container,
+    page_prose,
+    prose_score,
+    reads_as_article,
+    stated_blocks,
+)
 from newsterm.extract.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
 from newsterm.extract.parsing import UnparseablePage, page_text, parse_page
 from newsterm.extract.readability_engine import readability_summary
@@ -199,11 +205,11 @@ def _safety_net(
     score = prose_score(body.blocks)
     stated_score = prose_score(stated.blocks) if stated else 0
     if score * _REPLACE_RATIO < max(prose_on_page, stated_score):
-        raw = _raw_reading(text, metadata, base_url)
-        # Less prose than a short article is a cookie notice or a caption, not a reading.
-        raw_score = prose_score(raw.blocks) if raw is not None else 0
-        if raw is not None and raw_score > max(score * _REPLACE_RATIO, MIN_BODY_CHARS):
-            best = raw
+        for other in _raw_readings(text, metadata, base_url, score):
+            # Less prose than a short article is a cookie notice or a caption, not a reading.
+            other_score = prose_score(other.blocks)
+            if other_score > max(prose_score(best.blocks) * _REPLACE_RATIO, MIN_BODY_CHARS):
+                best = other
     if stated is None or stated_score <= prose_score(best.blocks) * _REPLACE_RATIO:
         return best
     # A live blog's JSON-LD may list every update while its page shows the latest ones:
@@ -213,16 +219,22 @@ def _safety_net(
     return stated
 
 
-def _raw_reading(text: str, metadata: PageMetadata, base_url: str) -> _Body | None:
-    """readability's pick on the page before our clean-up (the markup parsed again)."""
+def _raw_readings(text: str, metadata: PageMetadata, base_url: str, score: int) -> list[_Body]:
+    """Readings of the page before our clean-up (its markup parsed again): readability's
+    pick and, when the body shows less than a short article, the densest prose."""
     try:
         root = parse_page(text)
     except UnparseablePage:
-        return None
-    element = readability_summary(root, base_url)
-    if element is None:
-        return None
-    return _body_from(element, metadata, base_url, "readability-raw")
+        return []
+    readings = []
+    for element, method in (
+        (readability_summary(root, base_url), "readability-raw"),
+        (densest_container(root) if score < MIN_BODY_CHARS else None, "text-density"),
+    ):
+        reading = _body_from(element, metadata, base_url, method) if element is not None else None
+        if reading is not None:
+            readings.append(reading)
+    return readings
 
 
 def _body_from(
