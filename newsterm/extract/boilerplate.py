@@ -86,8 +86,7 @@ _ALWAYS_STEMS = (
 _CHROME_STEMS = (
     r"ad|ads|adv|advert\w*|adslot|adunit|ad[-_]?container|ad[-_]?slot|ad[-_]?unit|dfp|gpt"
     r"|banner\w*|sponsor\w*|promo\w*|recirc\w*|follow\w*"
-    # Share bars are links and buttons; a theme may name the story's wrapper after them.
-    r"|share\w*|sharing|social\w*"
+
     r"|subscri\w*|signup|sign[-_]up|paywall\w*|regwall|donat\w*|membership"
     r"|recommend\w*|read[-_]?more|readmore|see[-_]?also"
     r"|more[-_]?(?:stories|news|articles|from)|most[-_]?(?:read|popular|viewed|shared)"
@@ -99,6 +98,9 @@ _CHROME_STEMS = (
     r"|sr[-_]?only|screen[-_]?reader\w*|visually[-_]?hidden|visuallyhidden|offscreen"
     r"|(?:video|media|audio)[-_]?player\w*|player[-_]?(?:wrap|wrapper|container|embed)"
 )
+# Share bars: chrome unless it holds the article (a theme may name the story's wrapper
+# after its share bar) or a quoted social post.
+_SHARE_STEMS = r"share\w*|sharing|social\w*"
 # Small print: chrome only while short (a byline, a caption, a tag row), because themes
 # also put these words on big wrappers ("article_0_headline_byline" around the story).
 _SMALL_PRINT_STEMS = (
@@ -119,6 +121,7 @@ def _class_pattern(stems: str) -> re.Pattern[str]:
 
 _ALWAYS_CHROME_CLASS = _class_pattern(_ALWAYS_STEMS)
 _CHROME_CLASS = _class_pattern(_CHROME_STEMS)
+_SHARE_CLASS = _class_pattern(_SHARE_STEMS)
 _SMALL_PRINT_CLASS = _class_pattern(_SMALL_PRINT_STEMS)
 _HOVER_CLASS = _class_pattern(_HOVER_STEMS)
 # Social posts quoted in a story (tweets, Instagram posts) are part of what it shows;
@@ -337,6 +340,8 @@ def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:
             _HOVER_CLASS.search(f"{inner.get('class', '')} {inner.get('id', '')}")
             for inner in element.iterdescendants()
         )
+    if _SHARE_CLASS.search(names):
+        return not _holds_embedded_post(element) and not _wraps_article(element, body_chars)
     if _CHROME_CLASS.search(names):
         # A paragraph is text whatever its class says: sites mark each paragraph behind
         # a paywall "paywall", and its words are the story's.
