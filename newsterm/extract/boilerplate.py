@@ -86,7 +86,6 @@ _ALWAYS_STEMS = (
 _CHROME_STEMS = (
     r"ad|ads|adv|advert\w*|adslot|adunit|ad[-_]?container|ad[-_]?slot|ad[-_]?unit|dfp|gpt"
     r"|banner\w*|sponsor\w*|promo\w*|recirc\w*|follow\w*"
-
     r"|subscri\w*|signup|sign[-_]up|paywall\w*|regwall|donat\w*|membership"
     r"|recommend\w*|read[-_]?more|readmore|see[-_]?also"
     r"|more[-_]?(?:stories|news|articles|from)|most[-_]?(?:read|popular|viewed|shared)"
@@ -162,6 +161,18 @@ _BOILERPLATE_START = re.compile(
     r"|також читайте|дивіться також|смотрите также|читайте ще|читати також|теги\s*:"
     r"|підписуйтесь|подписывайтесь|sign up (?:for|to)|subscribe (?:to|for|now)"
     r"|click here|follow (?:us|him|her|them|me)\b|share this|share on|image source"
+    r"|got a (?:story|news tip|tip)\b|for more (?:stories|news|articles|updates) like this"
+    # "Read also" and "more on this" in the other languages news is written in.
+    r"|lesen sie (?:auch|hier|mehr)|mehr zum thema|auch interessant|das könnte sie auch"
+    r"|(?:à )?lire aussi|lire également|voir aussi|lee (?:también|más)|leia (?:também|mais)"
+    r"|veja também|leggi anche|czytaj (?:też|także|również)|lees ook|läs (?:också|mer)"
+    r"|les også|læs også|lue myös"
+    # Paywall and registration prompts.
+    r"|this (?:content|article) is (?:reserved|only available|exclusive)"
+    r" for (?:subscribers|members)"
+    r"|(?:register|sign in|log in|subscribe)(?:\s*(?:or|/)\s*[\w ]{2,20})? to"
+    r" (?:unlock|continue|keep) "
+    r"|create an (?:free )?account or (?:sign|log) in|already (?:a subscriber|have an account)"
     r"|image caption|media caption|photo(?:graph)?\s*:|image\s*:|picture\s*:|foto\s*:"
     r"|фото\s*:|(?:reading time|read time|tempo de leitura|tiempo de lectura|час читання"
     r"|время чтения)\s*:|\d+\s*(?:min|minute)s?\s+read\b"
@@ -241,7 +252,7 @@ _NEWSLETTER_PITCH = re.compile(
 )
 # "Follow Newsbeat on Instagram, Facebook…", "…Follow him on Twitter @name."
 _FOLLOW_PITCH = re.compile(
-    r"\bfollow\b[^.]{0,60}\b(?:on|at)\s+(?:twitter|facebook|instagram|youtube|telegram"
+    r"\bfollow\b(?:[^.]|\.(?=\w)){0,60}\b(?:on|at)\s+(?:twitter|facebook|instagram|youtube|telegram"
     r"|tiktok|linkedin|x\b)"
 )
 # A photo credit line: "Natalie Naccache | Bloomberg | Getty Images", "(Image: GETTY)".
@@ -249,6 +260,34 @@ _MEDIA_CREDIT = re.compile(
     r"getty images|shutterstock|\bap photo\b|\(image: |\(photo: |afp via getty|reuters/|/ reuters",
     re.IGNORECASE,
 )
+# "Get our app for Android and iOS": the two stores named in one short block.
+_APP_PITCH = re.compile(
+    r"\b(?:android|ios|iphone|app store|google play)\b.{0,60}"
+    r"\b(?:ios|android|iphone|app store|google play)\b"
+)
+# What an embedded post or video shows until the reader consents to a third party.
+_CONSENT_PLACEHOLDER = re.compile(
+    r"(?:einwilligung|consent|zustimmung|consentement|consentimiento|consenso|toestemming)"
+    r".{0,160}(?:eingebettet|embedded|externe|external|third[- ]part|drittanbieter|tiers|terceros)"
+    r"|(?:eingebettet|embedded|externe[rn]? inhalt|external content|third[- ]party content)"
+    r".{0,160}(?:einwilligung|consent|zustimmung|consentement|consentimiento)"
+)
+# A caption ending in its photo credit: "… the match. IMAGO/Nico Herbertz", "(Foto: dpa)".
+_CAPTION_CREDIT = re.compile(
+    r"(?:\b(?:IMAGO|imago images|dpa|picture[- ]alliance|AFP|AP|EPA|Reuters|Getty Images"
+    r"|Anadolu|Xinhua|ANP|NTB|TT|Ritzau|Keystone|APA|Belga)\b\s*/\s*[\w .'-]{2,40}"
+    r"|\((?:foto|photo|bild|image|imagen|picture)\s*:\s*[^)]{2,60}\))\s*$"
+)
+# Headings of a section of links to other stories.
+_LINKS_SECTION_HEADING = re.compile(
+    r"^(?:more (?:from|on|in|stories|news|articles)\b|related(?: (?:stories|articles|content|"
+    r"coverage|news|reading|posts))?$|recommended|you (?:may|might) also|most (?:read|popular"
+    r"|viewed|shared)|popular|trending|read (?:more|next)|also on|top stories|latest news"
+    r"|weitere (?:artikel|nachrichten|themen)|mehr (?:zum thema|aus|von)|meistgelesen"
+    r"|à lire aussi|sur le même sujet|les plus lus|más noticias|lo más leído|leia também"
+    r"|читайте також|читайте также|більше новин|популярне)"
+)
+_TEASER_CHARS = 300
 # A leaked template or translation key ("client/title.list_title"): lower-case words joined
 # by "/", "." or "_" with no spaces, at least one separator of two kinds.
 _TEMPLATE_KEY = re.compile(r"^[a-z][a-z0-9]*(?:[_./][a-z0-9]+)+$")
@@ -411,6 +450,12 @@ def is_boilerplate_text(text: str) -> bool:
         return True
     if len(text) < 300 and _FOLLOW_PITCH.search(lowered):
         return True
+    if _CONSENT_PLACEHOLDER.search(lowered):
+        return True
+    if len(text) < 300 and _APP_PITCH.search(lowered):
+        return True
+    if len(text) < 250 and _CAPTION_CREDIT.search(text):
+        return True
     return bool(_TEMPLATE_KEY.match(text)) and ("/" in text or "_" in text)
 
 
@@ -449,8 +494,32 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
             continue
         previous = key
         kept.append(block)
+    kept = _without_link_sections(kept)
     while kept and kept[-1].kind == "heading":
         kept.pop()
+    return kept
+
+
+def _without_link_sections(blocks: list[Block]) -> list[Block]:
+    """Drop a "More from…"/"Related" heading and the teasers under it.
+
+    The teasers are short blocks (a headline, a one-line dek) up to the next heading; a
+    section of long paragraphs under such a heading is kept, being text.
+    """
+    kept: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if block.kind == "heading" and _LINKS_SECTION_HEADING.match(block.text.lower()):
+            end = index + 1
+            while end < len(blocks) and blocks[end].kind != "heading":
+                end += 1
+            section = blocks[index + 1 : end]
+            if all(len(item.text) < _TEASER_CHARS for item in section):
+                index = end
+                continue
+        kept.append(block)
+        index += 1
     return kept
 
 
