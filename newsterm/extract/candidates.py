@@ -37,6 +37,7 @@ _IN_PAGE_FURNITURE = XPath(
 )
 _MARKUP = re.compile(r"<\s*/?\s*(?:p|br|div|h[1-6]|ul|ol|li|blockquote)\b", re.IGNORECASE)
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
+_WORD = re.compile(r"\w+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -47,6 +48,22 @@ def prose_score(blocks: list[Block]) -> int:
         for block in blocks
         if len(block.text) >= _PROSE_BLOCK_CHARS
     )
+
+
+def agreement(stated: list[Block], reading: list[Block]) -> float:
+    """How much two readings agree: the share of the shorter one's word 4-grams that the
+    longer one shows (0 to 1). A teaser inside the full text agrees; so does a page that
+    shows the latest updates of a live blog whose JSON-LD states them all."""
+    stated_grams, reading_grams = _word_grams(stated), _word_grams(reading)
+    smaller = min(len(stated_grams), len(reading_grams))
+    if not smaller:
+        return 1.0
+    return len(stated_grams & reading_grams) / smaller
+
+
+def _word_grams(blocks: list[Block]) -> set[tuple[str, ...]]:
+    words = _WORD.findall(" ".join(block.text for block in blocks).lower())
+    return {tuple(words[i : i + 4]) for i in range(max(len(words) - 3, 0))}
 
 
 def page_prose(root: HtmlElement) -> int:

@@ -19,6 +19,7 @@ from newsterm.extract.blocks import (
 )
 from newsterm.extract.boilerplate import clean_blocks, prune_page, text_of
 from newsterm.extract.candidates import (
+    agreement,
     densest_container,
     page_prose,
     prose_score,
@@ -47,6 +48,10 @@ _MAX_IMAGES = 50
 _LISTING_LINK_SHARE = 0.5
 # Story bodies seldom have headings that are links; a page of teasers has one per teaser.
 _LISTING_LINKED_HEADINGS = 3
+# A stated body this long is checked for agreement: a reading that shares less than
+# this share of its words with it is another text of the page.
+_STATED_TRUSTED_CHARS = 500
+_MIN_AGREEMENT = 0.2
 # Another reading replaces the body when it shows this many times the body's prose.
 _REPLACE_RATIO = 2
 _LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
@@ -210,7 +215,17 @@ def _safety_net(
             other_score = prose_score(other.blocks)
             if other_score > max(prose_score(best.blocks) * _REPLACE_RATIO, MIN_BODY_CHARS):
                 best = other
-    if stated is None or stated_score <= prose_score(best.blocks) * _REPLACE_RATIO:
+    if stated is None:
+        return best
+    best_score = prose_score(best.blocks)
+    if (
+        stated_score >= _STATED_TRUSTED_CHARS
+        and agreement(stated.blocks, best.blocks) < _MIN_AGREEMENT
+    ):
+        # The page's own statement of its body and our reading share almost no words:
+        # the reading is some other text of the page (a teaser, a box, another story).
+        return stated
+    if stated_score <= best_score * _REPLACE_RATIO:
         return best
     # A live blog's JSON-LD may list every update while its page shows the latest ones:
     # a page that reads as an article shows the blog as its readers see it.

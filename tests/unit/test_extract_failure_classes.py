@@ -161,3 +161,12 @@ def test_a_lone_surrogate_in_json_ld_leaves_every_field_valid_unicode():
     assert article.byline is not None and "Holm" in article.byline
     assert "handed over the keys on Saturday" in article.text
     assert article.extractor_version == EXTRACTOR_VERSION
+
+
+def test_a_story_rendered_by_script_is_read_from_its_json_ld_not_from_another_box():
+    article = extract_article(_page("script-rendered.html"), "https://courier.example/seals")
+    text = article.text
+    assert article.method == "json-ld"
+    assert "Harbour seals have returned to the estuary" in text
+    assert "A public viewing point with telescopes will open" in text
+    assert "independent newsroom founded in 1998" not in text
