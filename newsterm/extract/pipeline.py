@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 from lxml.html import HtmlElement, document_fromstring
 
 from newsterm import zones
+from newsterm.extract import EXTRACTOR_VERSION
 from newsterm.extract.blocks import (
     Block,
     blocks_from_element,
@@ -34,9 +35,6 @@ from newsterm.extract.standfirst import choose_lead, find_candidates
 from newsterm.models import Article
 from newsterm.sanitize import one_line
 
-# The version of the rules: bump it when a change alters what is extracted, so that cached
-# articles are extracted again from their stored page.
-EXTRACTOR_VERSION = 2
 # Below this much body text readability is taken to have missed (a teaser, a caption or
 # nothing), and the page's <article>/<main> element is tried; the longer result wins.
 MIN_BODY_CHARS = 250
