@@ -98,6 +98,13 @@ _BY_PREFIX = re.compile(
     r"^(?:(?:written |posted |reported )?by|von|par|por|di|автор(?:и)?:?|author:?)\s+",
     re.IGNORECASE,
 )
+# The path of a person's page on a news site: /author/…, /autoren/name/…, /auteur/….
+_AUTHOR_PAGE = re.compile(
+    r"/(?:authors?|autor(?:en|es|as)?|auteurs?|autori|autore|journalists?|reporters?"
+    r"|redakteur(?:e|in)?|forfatter|skribent|toimittaja)/[^/]+"
+)
+_STORY_PARAGRAPH_CHARS = 120
+_MAX_AUTHORS = 8
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net)/", re.IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " — ", " – ", " - ", " :: ", " · ", " • ", " / ", " « ", " » ")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -445,14 +452,50 @@ def _byline(
         names.append(_string(author))
     if not any(names):
         names = [next((metas[key][0] for key in _AUTHOR_META if key in metas), "")]
-    if not any(_clean_name(name) for name in names):
-        names = [_visible_byline(root)]
+    stated = [_clean_name(name) for name in names if _clean_name(name)]
+    if not stated or all(_names_publisher(name, site_name) for name in stated):
+        # No person named: the people whose author pages the byline links to, if any.
+        names = _author_links(root) or (names if stated else [_visible_byline(root)])
     cleaned: list[str] = []
     for name in names:
         name = _clean_name(name)
         if name and name.lower() not in {seen.lower() for seen in cleaned}:
             cleaned.append(name)
     return ", ".join(cleaned)[:200] or None
+
+
+def _names_publisher(name: str, site_name: str | None) -> bool:
+    """Whether a stated author is the publisher: its name, or its initials ("LTO")."""
+    key = _title_key(name)
+    site_key = _title_key(site_name or "")
+    if not key or not site_key:
+        return False
+    initials = "".join(word[0] for word in site_key.split())
+    return key == site_key or key in site_key.split() or key == initials
+
+
+def _author_links(root: HtmlElement) -> list[str]:
+    """Names linked to author pages ("/author/jane-doe") in the byline, above the story.
+
+    Only links before the first paragraph of story length count: below it, author links
+    belong to teasers of other stories.
+    """
+    names: list[str] = []
+    for element in root.iter("a", "p"):
+        if element.tag == "p":
+            if len(element.text_content()) >= _STORY_PARAGRAPH_CHARS:
+                break
+            continue
+        path = (element.get("href") or "").split("?")[0].lower()
+        if not _AUTHOR_PAGE.search(path):
+            continue
+        name = _clean_name(element.text_content())
+        if name and not any(char.isdigit() for char in name) and 1 < len(name.split()) <= 5:
+            if name.lower() not in {seen.lower() for seen in names}:
+                names.append(name)
+        if len(names) >= _MAX_AUTHORS:
+            break
+    return names
 
 
 def _clean_name(name: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from newsterm.extract import EXTRACTOR_VERSION, extract_article
 
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
@@ -170,3 +172,29 @@ def test_a_story_rendered_by_script_is_read_from_its_json_ld_not_from_another_bo
     assert "Harbour seals have returned to the estuary" in text
     assert "A public viewing point with telescopes will open" in text
     assert "independent newsroom founded in 1998" not in text
+
+
+@pytest.mark.parametrize(
+    ("dateline", "expected"),
+    [
+        ("Published 12 March 2025, 14:30", "2025-03-12T14:30:00+02:00"),
+        ("Publié le 12 mars 2025 à 14h30", "2025-03-12T14:30:00+02:00"),
+        ("12. März 2025, 14:30 Uhr", "2025-03-12T14:30:00+02:00"),
+        ("Actualizado: 12 de marzo de 2025, 14:30", "2025-03-12T14:30:00+02:00"),
+        ("Publicado em 12 de março de 2025 às 14h30", "2025-03-12T14:30:00+02:00"),
+        ("12 березня 2025, 14:30", "2025-03-12T14:30:00+02:00"),
+        ("입력 2025년 3월 12일 14:30", "2025-03-12T14:30:00+02:00"),
+        ("12 maart 2025 14:30", "2025-03-12T14:30:00+02:00"),
+    ],
+)
+def test_a_visible_dateline_is_read_in_the_pages_language(dateline: str, expected: str):
+    page = _page("dateline-byline.html").replace(b"DATELINE", dateline.encode("utf-8"))
+    article = extract_article(page, "https://coast.example/tram", timezone="Europe/Kyiv")
+    assert article.published is not None
+    assert article.published.isoformat() == expected
+
+
+def test_authors_are_the_people_the_byline_links_when_metadata_names_the_publisher():
+    page = _page("dateline-byline.html").replace(b"DATELINE", b"12 March 2025")
+    article = extract_article(page, "https://coast.example/tram")
+    assert article.byline == "Ada Lind, Omar Haddad"
