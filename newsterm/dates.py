@@ -15,46 +15,44 @@ _FUTURE_SLACK = timedelta(days=7)
 
 
 _MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "january jan січень січня січ",
-        "february feb лютий лютого лют",
-        "march mar березень березня бер",
-        "april apr квітень квітня квіт",
-        "may травень травня трав",
-        "june jun червень червня черв",
-        "july jul липень липня лип",
-        "august aug серпень серпня серп",
-        "september sept sep вересень вересня вер",
-        "october oct жовтень жовтня жовт",
-        "november nov листопад листопада лист",
-        "december dec грудень грудня груд",
+for _number, (_names, _other_names) in enumerate(
+    zip(
+        (
+            "january jan січень січня січ",
+            "february feb лютий лютого лют",
+            "march mar березень березня бер",
+            "april apr квітень квітня квіт",
+            "may травень травня трав",
+            "june jun червень червня черв",
+            "july jul липень липня лип",
+            "august aug серпень серпня серп",
+            "september sept sep вересень вересня вер",
+            "october oct жовтень жовтня жовт",
+            "november nov листопад листопада лист",
+            "december dec грудень грудня груд",
+        ),
+        # Month names of article datelines in other languages (German, French, Spanish,
+        # Portuguese, Italian, Dutch, the Nordic languages, Polish and Russian genitives): a
+        # visible date is often the only one a page gives.
+        (
+            "januar jänner janvier enero janeiro gennaio januari stycznia января",
+            "februar février fevrier febrero fevereiro febbraio februari lutego февраля",
+            "märz maerz mars marzo março marco maart marca марта",
+            "avril abril aprile kwietnia апреля",
+            "mai mayo maio maggio mei maj maja мая",
+            "juin junio junho giugno juni czerwca июня",
+            "juillet julio julho luglio juli lipca июля",
+            "août aout agosto augustus augusti sierpnia августа",
+            "septembre septiembre setiembre setembro settembre września сентября",
+            "oktober octobre octubre outubro ottobre października октября",
+            "novembre noviembre novembro listopada ноября",
+            "dezember décembre decembre diciembre dezembro dicembre desember grudnia декабря",
+        ),
+        strict=True,
     ),
     start=1,
 ):
-    for _name in _names.split():
-        _MONTHS[_name] = _number
-# Month names of article datelines in other languages (German, French, Spanish,
-# Portuguese, Italian, Dutch, the Nordic languages, Polish and Russian genitives): a
-# visible date is often the only one a page gives.
-for _number, _names in enumerate(
-    (
-        "januar jänner janvier enero janeiro gennaio januari stycznia января",
-        "februar février fevrier febrero fevereiro febbraio februari lutego февраля",
-        "märz maerz mars marzo março marco maart marca марта",
-        "avril abril aprile kwietnia апреля",
-        "mai mayo maio maggio mei maj maja мая",
-        "juin junio junho giugno juni czerwca июня",
-        "juillet julio julho luglio juli lipca июля",
-        "août aout agosto augustus augusti sierpnia августа",
-        "septembre septiembre setiembre setembro settembre września сентября",
-        "oktober octobre octubre outubro ottobre października октября",
-        "novembre noviembre novembro listopada ноября",
-        "dezember décembre decembre diciembre dezembro dicembre desember grudnia декабря",
-    ),
-    start=1,
-):
-    for _name in _names.split():
+    for _name in f"{_names} {_other_names}".split():
         _MONTHS[_name] = _number
 
 _WEEKDAYS = (
