@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from urllib.parse import urljoin
@@ -153,6 +154,8 @@ class _Body:
     blocks: list[Block]
     images: list[str]
     method: str
+    found_prose: int = 0
+    """The prose of the element the method found, before the block clean-up."""
 
 
 def _body(
@@ -207,12 +210,17 @@ def _safety_net(
         stated = _Body(blocks, [], "json-ld")
     score = prose_score(body.blocks)
     stated_score = prose_score(stated.blocks) if stated else 0
-    if score * _REPLACE_RATIO < max(prose_on_page, stated_score):
+    # The readings of the page before clean-up differ from the body's by the pruning only:
+    # when the element found held most of the page's prose before the block clean-up,
+    # pruning lost nothing and they are not computed (a huge page is not read twice).
+    found = max(score, body.found_prose)
+    if found * _REPLACE_RATIO < max(prose_on_page, stated_score):
         for other in _raw_readings(text, metadata, base_url, score):
             # Less prose than a short article is a cookie notice or a caption, not a reading.
             other_score = prose_score(other.blocks)
             if other_score > max(prose_score(best.blocks) * _REPLACE_RATIO, MIN_BODY_CHARS):
                 best = other
+                break
     if stated is None:
         return best
     best_score = prose_score(best.blocks)
@@ -232,22 +240,25 @@ def _safety_net(
     return stated
 
 
-def _raw_readings(text: str, metadata: PageMetadata, base_url: str, score: int) -> list[_Body]:
-    """Readings of the page before our clean-up (its markup parsed again): readability's
-    pick and, when the body shows less than a short article, the densest prose."""
+def _raw_readings(text: str, metadata: PageMetadata, base_url: str, score: int) -> Iterator[_Body]:
+    """Readings of the page before our clean-up (its markup parsed again), computed as
+    asked for: readability's pick, then, when the body shows less than a short article,
+    the densest prose."""
     try:
         root = parse_page(text)
     except UnparseablePage:
-        return []
-    readings = []
-    for element, method in (
-        (readability_summary(root, base_url), "readability-raw"),
-        (densest_container(root) if score < MIN_BODY_CHARS else None, "text-density"),
-    ):
-        reading = _body_from(element, metadata, base_url, method) if element is not None else None
+        return
+    element = readability_summary(root, base_url)
+    if element is not None:
+        reading = _body_from(element, metadata, base_url, "readability-raw")
         if reading is not None:
-            readings.append(reading)
-    return readings
+            yield reading
+    if score < MIN_BODY_CHARS:
+        element = densest_container(root)
+        if element is not None:
+            reading = _body_from(element, metadata, base_url, "text-density")
+            if reading is not None:
+                yield reading
 
 
 def _body_from(
@@ -257,7 +268,8 @@ def _body_from(
     blocks, images = blocks_from_element(element, base_url)
     if _blocks_are_listing(blocks):
         return None
-    return _Body(clean_blocks(blocks, metadata.title, metadata.byline), images, method)
+    cleaned = clean_blocks(blocks, metadata.title, metadata.byline)
+    return _Body(cleaned, images, method, prose_score(blocks))
 
 
 def _article_without_page(url: str, summary: str | None) -> Article:
