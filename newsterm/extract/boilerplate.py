@@ -81,6 +81,7 @@ _ALWAYS_STEMS = (
     r"comments?|commenting|disqus\w*|cookie\w*|consent\w*|gdpr|newsletter\w*"
     r"|related\w*|addthis|outbrain\w*|taboola\w*|zergnet"
     r"|vjs|video[-_]?js|jwplayer|jw[-_]player|mejs|plyr|read[-_]?also|readalso"
+    r"|editsection\w*|edit[-_]section\w*|edit[-_]?link\w*|jump[-_]?link\w*|skip[-_]?to\w*"
 )
 # Chrome unless it holds the article (see _wraps_article):
 _CHROME_STEMS = (

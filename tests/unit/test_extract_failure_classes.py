@@ -198,3 +198,14 @@ def test_authors_are_the_people_the_byline_links_when_metadata_names_the_publish
     page = _page("dateline-byline.html").replace(b"DATELINE", b"12 March 2025")
     article = extract_article(page, "https://coast.example/tram")
     assert article.byline == "Ada Lind, Omar Haddad"
+
+
+def test_a_wiki_article_without_its_edit_links_and_navigation():
+    article = extract_article(_page("wiki-article.html"), "https://free.example/wiki/Tidal_mill")
+    text = article.text
+    assert article.title == "Tidal mill"
+    assert "\n\nHistory\n\n" in text
+    assert "A tidal mill is a water mill driven by the rise and fall of the tide." in text
+    assert "the miller's hours shifted by about fifty minutes" in text
+    for chrome in ("[edit]", "Jump to content", "Random article", "Categories", "Undershot"):
+        assert chrome not in text
