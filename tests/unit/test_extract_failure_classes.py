@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from newsterm.extract import EXTRACTOR_VERSION, extract_article
+from newsterm.extract import EXTRACTOR_VERSION, article_from_json, extract_article
 
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 
@@ -209,3 +210,15 @@ def test_a_wiki_article_without_its_edit_links_and_navigation():
     assert "the miller's hours shifted by about fifty minutes" in text
     for chrome in ("[edit]", "Jump to content", "Random article", "Categories", "Undershot"):
         assert chrome not in text
+
+
+def test_an_article_read_back_from_json_with_a_lone_surrogate_is_valid_unicode():
+    stored = json.loads(
+        '{"url": "https://coast.example/keeper", "title": "Keeper \\ud800 retires",'
+        ' "text": "Forty years \\udc00 of the north light.", "tags": ["coast\\ud800"],'
+        ' "byline": "Mira \\ud800Holm", "method": "readability"}'
+    )
+    article = article_from_json(stored)
+    for value in (article.title, article.text, article.byline or "", *article.tags):
+        value.encode("utf-8")
+    assert article.title == "Keeper \ufffd retires"
