@@ -1,14 +1,13 @@
-"""The safety net: how much of an article a body shows, and the page's other readings of it.
+"""The safety net: how much of an article a body shows, and the page's other readings of it."""
 
-The cleaned body (readability on the pruned page) is usually the best reading. It fails
-when a rule removed the article with its chrome — a share bar's class on the story's
-wrapper, a "paywall" class on each paragraph, a heavy page shell — and then it shows a
-fraction of what the page holds. The other readings are raw readability on the unpruned
-page and the text the page states in its JSON-LD (articleBody, a live blog's updates).
-They are compared by one score, the prose they show: text that is not link text, in
-blocks long enough to be sentences. A reading that shows less than half the prose of
-another is not shown instead of it.
-"""
+# The cleaned body (readability on the pruned page) is usually the best reading. It fails
+# when a rule removed the article with its chrome — a share bar's class on the story's
+# wrapper, a "paywall" class on each paragraph, a heavy page shell — and then it shows a
+# fraction of what the page holds. The other readings are raw readability on the unpruned
+# page and the text the page states in its JSON-LD (articleBody, a live blog's updates).
+# They are compared by one score, the prose they show: text that is not link text, in
+# blocks long enough to be sentences. A reading that shows less than half the prose of
+# another is not shown instead of it.
 
 from __future__ import annotations
 
