@@ -37,6 +37,8 @@ _IN_PAGE_FURNITURE = XPath(
 _MARKUP = re.compile(r"<\s*/?\s*(?:p|br|div|h[1-6]|ul|ol|li|blockquote)\b", re.IGNORECASE)
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 _WORD = re.compile(r"\w+")
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+_SPACE_RUN = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -49,20 +51,26 @@ def prose_score(blocks: list[Block]) -> int:
     )
 
 
-def agreement(stated: list[Block], reading: list[Block]) -> float:
+def agreement(one: str, other: str) -> float:
     """How much two readings agree: the share of the shorter one's word 4-grams that the
     longer one shows (0 to 1). A teaser inside the full text agrees; so does a page that
     shows the latest updates of a live blog whose JSON-LD states them all."""
-    stated_grams, reading_grams = _word_grams(stated), _word_grams(reading)
-    smaller = min(len(stated_grams), len(reading_grams))
+    one_grams, other_grams = _word_grams(one), _word_grams(other)
+    smaller = min(len(one_grams), len(other_grams))
     if not smaller:
         return 1.0
-    return len(stated_grams & reading_grams) / smaller
+    return len(one_grams & other_grams) / smaller
 
 
-def _word_grams(blocks: list[Block]) -> set[tuple[str, ...]]:
-    words = _WORD.findall(" ".join(block.text for block in blocks).lower())
+def _word_grams(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
     return {tuple(words[i : i + 4]) for i in range(max(len(words) - 3, 0))}
+
+
+def stated_text(text: str) -> str:
+    """The words of a JSON-LD body without its markup or entities (for scores and votes;
+    `stated_blocks` makes what is shown)."""
+    return _SPACE_RUN.sub(" ", _TAG.sub(" ", html.unescape(text))).strip()
 
 
 def page_prose(root: HtmlElement) -> int:

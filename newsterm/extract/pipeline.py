@@ -27,6 +27,7 @@ from newsterm.extract.candidates import (
     prose_score,
     reads_as_article,
     stated_blocks,
+    stated_text,
 )
 from newsterm.extract.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
 from newsterm.extract.parsing import UnparseablePage, page_text, parse_page
@@ -197,47 +198,49 @@ def _safety_net(
 
     The other readings: the text the page states in JSON-LD, and raw readability on the
     page before clean-up (computed only when the body shows less than half the page's
-    prose, or is short, or the stated text is much longer). A reading replaces the body
+    prose). A reading replaces the body
     when its prose is more than twice the body's; raw readability is preferred to the
     stated text, being markup with headings and lists, unless the stated text is itself
     twice as long (a live blog's stated updates only when the page shows none of them as
     an article). Never falls to nothing when another reading has text.
     """
     best = body
-    stated = None
-    if metadata.stated_body:
-        blocks = clean_blocks(stated_blocks(metadata.stated_body, base_url), metadata.title)
-        stated = _Body(blocks, [], "json-ld")
+    stated = stated_text(metadata.stated_body) if metadata.stated_body else ""
     score = prose_score(body.blocks)
-    stated_score = prose_score(stated.blocks) if stated else 0
     # The readings of the page before clean-up differ from the body's by the pruning only:
     # when the element found held most of the page's prose before the block clean-up,
     # pruning lost nothing and they are not computed (a huge page is not read twice).
     found = max(score, body.found_prose)
-    if found * _REPLACE_RATIO < max(prose_on_page, stated_score):
+    if found * _REPLACE_RATIO < prose_on_page:
         for other in _raw_readings(text, metadata, base_url, score):
             # Less prose than a short article is a cookie notice or a caption, not a reading.
             other_score = prose_score(other.blocks)
             if other_score > max(prose_score(best.blocks) * _REPLACE_RATIO, MIN_BODY_CHARS):
                 best = other
                 break
-    if stated is None:
+    if not stated:
         return best
     best_score = prose_score(best.blocks)
-    if (
-        stated_score >= _STATED_TRUSTED_CHARS
-        and agreement(stated.blocks, best.blocks) < _MIN_AGREEMENT
-    ):
+    if len(stated) >= _STATED_TRUSTED_CHARS and agreement(stated, _text(best)) < _MIN_AGREEMENT:
         # The page's own statement of its body and our reading share almost no words:
         # the reading is some other text of the page (a teaser, a box, another story).
-        return stated
-    if stated_score <= best_score * _REPLACE_RATIO:
+        return _stated_body(metadata, base_url)
+    if len(stated) <= best_score * _REPLACE_RATIO:
         return best
     # A live blog's JSON-LD may list every update while its page shows the latest ones:
     # a page that reads as an article shows the blog as its readers see it.
     if metadata.stated_updates and reads_as_article(best.blocks):
         return best
-    return stated
+    return _stated_body(metadata, base_url)
+
+
+def _stated_body(metadata: PageMetadata, base_url: str) -> _Body:
+    blocks = clean_blocks(stated_blocks(metadata.stated_body, base_url), metadata.title)
+    return _Body(blocks, [], "json-ld")
+
+
+def _text(body: _Body) -> str:
+    return " ".join(block.text for block in body.blocks)
 
 
 def _raw_readings(text: str, metadata: PageMetadata, base_url: str, score: int) -> Iterator[_Body]:
