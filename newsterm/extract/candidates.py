@@ -14,10 +14,11 @@ from __future__ import annotations
 import html
 import re
 
-from lxml.etree import LxmlError, XPath
-from lxml.html import HtmlElement, fragment_fromstring
+from lxml.etree import XPath
+from lxml.html import HtmlElement
 
 from newsterm.extract.blocks import Block, blocks_from_element, blocks_from_plain_text
+from newsterm.extract.parsing import UnparseablePage, parse_page
 
 # Blocks shorter than this are labels, buttons and headings, not prose.
 _PROSE_BLOCK_CHARS = 40
@@ -146,13 +147,15 @@ def stated_blocks(text: str, base_url: str) -> list[Block]:
     unescaped = html.unescape(text)
     markup = text if _MARKUP.search(text) else unescaped if _MARKUP.search(unescaped) else ""
     if markup:
+        # Blank lines separate parts (a live blog's updates) even around markup. Parsed
+        # like a page (the same parser, caps and script stripping), never interpreted.
+        parts = "".join(f"<div>{part}</div>" for part in _BLANK_LINES.split(markup))
         try:
-            # Blank lines separate parts (a live blog's updates) even around markup.
-            parts = "".join(f"<div>{part}</div>" for part in _BLANK_LINES.split(markup))
-            element = fragment_fromstring(f"<div>{parts}</div>")
-        except (LxmlError, ValueError):
-            element = None
-        if element is not None:
-            return blocks_from_element(element, base_url)[0]
+            page = parse_page(f"<html><body>{parts}</body></html>")
+        except UnparseablePage:
+            page = None
+        body = page.find("body") if page is not None else None
+        if body is not None:
+            return blocks_from_element(body, base_url)[0]
     # Plain text: a line break is a paragraph break (the JSON often has single newlines).
     return blocks_from_plain_text(_LINE_BREAKS.sub("\n\n", unescaped))
