@@ -15,24 +15,44 @@ _FUTURE_SLACK = timedelta(days=7)
 
 
 _MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "january jan січень січня січ",
-        "february feb лютий лютого лют",
-        "march mar березень березня бер",
-        "april apr квітень квітня квіт",
-        "may травень травня трав",
-        "june jun червень червня черв",
-        "july jul липень липня лип",
-        "august aug серпень серпня серп",
-        "september sept sep вересень вересня вер",
-        "october oct жовтень жовтня жовт",
-        "november nov листопад листопада лист",
-        "december dec грудень грудня груд",
+for _number, (_names, _other_names) in enumerate(
+    zip(
+        (
+            "january jan січень січня січ",
+            "february feb лютий лютого лют",
+            "march mar березень березня бер",
+            "april apr квітень квітня квіт",
+            "may травень травня трав",
+            "june jun червень червня черв",
+            "july jul липень липня лип",
+            "august aug серпень серпня серп",
+            "september sept sep вересень вересня вер",
+            "october oct жовтень жовтня жовт",
+            "november nov листопад листопада лист",
+            "december dec грудень грудня груд",
+        ),
+        # Month names of article datelines in other languages (German, French, Spanish,
+        # Portuguese, Italian, Dutch, the Nordic languages, Polish and Russian genitives): a
+        # visible date is often the only one a page gives.
+        (
+            "januar jänner janvier enero janeiro gennaio januari stycznia января",
+            "februar février fevrier febrero fevereiro febbraio februari lutego февраля",
+            "märz maerz mars marzo março marco maart marca марта",
+            "avril abril aprile kwietnia апреля",
+            "mai mayo maio maggio mei maj maja мая",
+            "juin junio junho giugno juni czerwca июня",
+            "juillet julio julho luglio juli lipca июля",
+            "août aout agosto augustus augusti sierpnia августа",
+            "septembre septiembre setiembre setembro settembre września сентября",
+            "oktober octobre octubre outubro ottobre października октября",
+            "novembre noviembre novembro listopada ноября",
+            "dezember décembre decembre diciembre dezembro dicembre desember grudnia декабря",
+        ),
+        strict=True,
     ),
     start=1,
 ):
-    for _name in _names.split():
+    for _name in f"{_names} {_other_names}".split():
         _MONTHS[_name] = _number
 
 _WEEKDAYS = (
@@ -48,6 +68,8 @@ _FILLER_WORDS = {
     "of", "at", "on", "the", "updated", "published", "оновлено", "опубліковано", "о", "об",
     "р", "року", "рік", "г", "am", "pm", "a", "p", "m", "st", "nd", "rd", "th", "utc", "gmt",
     "kyiv", "time", "за", "київським", "часом", "часу",
+    # "12 de marzo de 2025 às 14h30", "12. März 2025, 14:30 Uhr", "le 12 mars à 14h30"
+    "de", "del", "às", "as", "à", "le", "um", "uhr", "ore", "kl", "klo", "o", "godz",
 }  # fmt: skip
 
 
@@ -60,11 +82,15 @@ _LETTER_BEFORE = r"(?<![^\W\d_])"  # not preceded by a letter (digits may touch:
 _LETTER_AFTER = r"(?![^\W\d_])"
 _MONTH = rf"{_LETTER_BEFORE}(?P<month>{_alternation(list(_MONTHS))}){_LETTER_AFTER}\.?"
 _DAY = r"(?<![\d.:/-])(?P<day>[0-3]?\d)(?:st|nd|rd|th|-?го|-?е)?"
-_DAY_MONTH = re.compile(rf"{_DAY}\.?\s*(?:of\s+)?{_MONTH}", re.IGNORECASE)
+_DAY_MONTH = re.compile(rf"{_DAY}\.?\s*(?:(?:of|de|del)\s+)?{_MONTH}", re.IGNORECASE)
 _MONTH_DAY = re.compile(
     rf"{_MONTH}\s*(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?![^\W\d_])", re.IGNORECASE
 )
 _YEAR = re.compile(r"(?<![\d:.])(?P<year>(?:19|20)\d\d)(?![\d:])")
+# "2025년 3월 12일", "2025年3月12日": year, month and day each followed by its unit.
+_CJK_YMD = re.compile(
+    r"(?P<year>\d{4})\s*[년年]\s*(?P<month>\d{1,2})\s*[월月]\s*(?P<day>\d{1,2})\s*[일日]"
+)
 _YMD = re.compile(r"(?<![\d.:/-])(?P<year>\d{4})([-/.])(?P<month>\d{1,2})\2(?P<day>\d{1,2})(?!\d)")
 _DMY = re.compile(
     r"(?<![\d.:/-])(?P<day>\d{1,2})([./-])(?P<month>\d{1,2})\2(?P<year>\d{4}|\d{2})(?![\d:]|\.\d)"
@@ -73,7 +99,8 @@ _RELATIVE = re.compile(
     rf"{_LETTER_BEFORE}(?P<word>{_alternation(set(_RELATIVE_DAYS))}){_LETTER_AFTER}", re.IGNORECASE
 )
 _TIME = re.compile(
-    r"(?<![\d:.])(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?(?![\d:])"
+    r"(?<![\d:.])(?P<hour>[01]?\d|2[0-3])(?::|h(?=[0-5]\d))(?P<minute>[0-5]\d)"
+    r"(?::(?P<second>[0-5]\d))?(?![\d:])"
     r"(?:\s*(?P<half>[ap])\.?\s?m\b\.?)?",
     re.IGNORECASE,
 )
@@ -187,7 +214,7 @@ def find_date(text: str, reference: date | None = None) -> date | None:
     text = text[:MAX_TEXT].translate(_APOSTROPHES)
     reference = reference or date.today()
     found: list[tuple[int, date]] = []
-    for pattern in (_YMD, _DMY):
+    for pattern in (_CJK_YMD, _YMD, _DMY):
         for match in pattern.finditer(text):
             value = _numeric_date(match)
             if value is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from newsterm.extract.metadata import valid_unicode
 from newsterm.models import Article
 
 
@@ -30,7 +31,12 @@ def article_to_json(article: Article) -> dict[str, Any]:
 
 
 def article_from_json(data: dict[str, Any]) -> Article:
-    """The Article that `article_to_json` made `data` from (unknown keys are ignored)."""
+    """The Article that `article_to_json` made `data` from (unknown keys are ignored).
+
+    JSON may hold half of a surrogate pair ("\\ud800"), which no str can be encoded
+    with: such characters become U+FFFD, so an article read back always prints.
+    """
+    data = valid_unicode(data, 0)
     return Article(
         url=str(data.get("url") or ""),
         title=str(data.get("title") or ""),

@@ -73,6 +73,8 @@ SKIPPED_TAGS = frozenset(
         "title",
     }
 )
+# Where lazy-loading scripts keep an image's address until it scrolls into view.
+_LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url")
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _IMAGE_SCHEMES = frozenset({"http", "https"})
 _SPACE_RUN = re.compile(r"\s+")
@@ -363,7 +365,13 @@ class _Converter:
     def image(self, element: HtmlElement) -> None:
         src = element.get("src") or ""
         if src.startswith("data:") or not src:
-            src = element.get("data-src") or element.get("data-original") or ""
+            # A lazy image: the picture is in an attribute the page's script copies later.
+            src = next((element.get(name) for name in _LAZY_SOURCES if element.get(name)), "")
+            if not src:
+                srcset = element.get("data-srcset") or element.get("srcset") or ""
+                src = srcset.strip().split(" ")[0].rstrip(",")
+        if src.startswith("data:"):
+            return
         url = _safe_url(src, self.base_url, _IMAGE_SCHEMES)
         if url and url not in self.images:
             self.images.append(url)

@@ -50,6 +50,8 @@ DROPPED_TAGS = frozenset(
 _LEAF_TAGS = frozenset(
     {"script", "style", "svg", "template", "noscript", "canvas", "iframe", "link", "meta"}
 )
+# Void elements an HTML4 parser may wrongly give children to.
+_VOID_MEDIA_TAGS = frozenset({"source", "track"})
 # Rows and cells of a data table are named after their data ("player-2020-580").
 _TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot", "col", "colgroup"})
 DROPPED_ROLES = frozenset(
@@ -77,8 +79,9 @@ DROPPED_ROLES = frozenset(
 # Always chrome, even when it is most of the page's text (a long comment thread):
 _ALWAYS_STEMS = (
     r"comments?|commenting|disqus\w*|cookie\w*|consent\w*|gdpr|newsletter\w*"
-    r"|related\w*|share\w*|sharing|social\w*|addthis|outbrain\w*|taboola\w*|zergnet"
+    r"|related\w*|addthis|outbrain\w*|taboola\w*|zergnet"
     r"|vjs|video[-_]?js|jwplayer|jw[-_]player|mejs|plyr|read[-_]?also|readalso"
+    r"|editsection\w*|edit[-_]section\w*|edit[-_]?link\w*|jump[-_]?link\w*|skip[-_]?to\w*"
 )
 # Chrome unless it holds the article (see _wraps_article):
 _CHROME_STEMS = (
@@ -95,6 +98,9 @@ _CHROME_STEMS = (
     r"|sr[-_]?only|screen[-_]?reader\w*|visually[-_]?hidden|visuallyhidden|offscreen"
     r"|(?:video|media|audio)[-_]?player\w*|player[-_]?(?:wrap|wrapper|container|embed)"
 )
+# Share bars: chrome unless it holds the article (a theme may name the story's wrapper
+# after its share bar) or a quoted social post.
+_SHARE_STEMS = r"share\w*|sharing|social\w*"
 # Small print: chrome only while short (a byline, a caption, a tag row), because themes
 # also put these words on big wrappers ("article_0_headline_byline" around the story).
 _SMALL_PRINT_STEMS = (
@@ -115,6 +121,7 @@ def _class_pattern(stems: str) -> re.Pattern[str]:
 
 _ALWAYS_CHROME_CLASS = _class_pattern(_ALWAYS_STEMS)
 _CHROME_CLASS = _class_pattern(_CHROME_STEMS)
+_SHARE_CLASS = _class_pattern(_SHARE_STEMS)
 _SMALL_PRINT_CLASS = _class_pattern(_SMALL_PRINT_STEMS)
 _HOVER_CLASS = _class_pattern(_HOVER_STEMS)
 # Social posts quoted in a story (tweets, Instagram posts) are part of what it shows;
@@ -133,15 +140,17 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Words that mark a class/id as the article itself: such an element is never chrome, even
 # when its class also says "has-sidebar" or "with-comments".
 _CONTENT_CLASS = re.compile(
-    r"(?:^|[\s_:-])(?:article[-_]?(?:body|content|text)|story[-_]?(?:body|content|text)"
-    r"|entry[-_]?content|post[-_]?(?:body|content)|body[-_]?(?:text|copy)|articlebody"
-    r"|main[-_]?content|content[-_]?body|news[-_]?content)(?=$|[\s_:-])",
+    r"(?:^|[\s_:-])(?:article[-_]*(?:body|content|text)|story[-_]*(?:body|content|text)"
+    r"|entry[-_]*content|post[-_]*(?:body|content)|body[-_]*(?:text|copy)|articlebody"
+    r"|main[-_]*content|content[-_]*body|news[-_]*content)(?=$|[\s_:-])",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"\w+")
 _MAIN_INSIDE = etree.XPath("boolean(.//main | .//*[@itemprop='articleBody'])")
 # Text outside links that makes an element look like an article, not chrome.
 _ARTICLE_PROSE_CHARS = 600
+# A <p> with this much text outside links is a paragraph of prose, not a widget.
+_PROSE_PARAGRAPH_CHARS = 120
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
 
 # Whole blocks of text that are never article text: cross-links, calls to action, media
@@ -153,6 +162,18 @@ _BOILERPLATE_START = re.compile(
     r"|також читайте|дивіться також|смотрите также|читайте ще|читати також|теги\s*:"
     r"|підписуйтесь|подписывайтесь|sign up (?:for|to)|subscribe (?:to|for|now)"
     r"|click here|follow (?:us|him|her|them|me)\b|share this|share on|image source"
+    r"|got a (?:story|news tip|tip)\b|for more (?:stories|news|articles|updates) like this"
+    # "Read also" and "more on this" in the other languages news is written in.
+    r"|lesen sie (?:auch|hier|mehr)|mehr zum thema|auch interessant|das könnte sie auch"
+    r"|(?:à )?lire aussi|lire également|voir aussi|lee (?:también|más)|leia (?:também|mais)"
+    r"|veja também|leggi anche|czytaj (?:też|także|również)|lees ook|läs (?:också|mer)"
+    r"|les også|læs også|lue myös"
+    # Paywall and registration prompts.
+    r"|this (?:content|article) is (?:reserved|only available|exclusive)"
+    r" for (?:subscribers|members)"
+    r"|(?:register|sign in|log in|subscribe)(?:\s*(?:or|/)\s*[\w ]{2,20})? to"
+    r" (?:unlock|continue|keep) "
+    r"|create an (?:free )?account or (?:sign|log) in|already (?:a subscriber|have an account)"
     r"|image caption|media caption|photo(?:graph)?\s*:|image\s*:|picture\s*:|foto\s*:"
     r"|фото\s*:|(?:reading time|read time|tempo de leitura|tiempo de lectura|час читання"
     r"|время чтения)\s*:|\d+\s*(?:min|minute)s?\s+read\b"
@@ -169,6 +190,8 @@ _PLAYER_SENTENCE = re.compile(
     r"|video player is loading|no compatible source was found|the media could not be loaded"
     r"|the media playback was aborted|a network error caused the media download to fail"
     r"|the media is encrypted|seek to live, currently|restore all settings to the default"
+    r"|video (?:is )?(?:loading|unavailable)|(?:click|tap) (?:here )?to play"
+    r"|the video will (?:auto-?play|start) (?:soon|in)|your video will (?:begin|play|start)"
     r"|(?:chapters|descriptions|captions|subtitles|audio track)\b[^.]{0,40}"
     r"(?:, selected|dialog|settings))",
     re.IGNORECASE,
@@ -195,6 +218,10 @@ _CHROME_LINES = frozenset(
         "next",
         "previous",
         "play",
+        "play now",
+        "play video",
+        "watch now",
+        "cancel",
         "pause",
         "mute",
         "unmute",
@@ -226,7 +253,7 @@ _NEWSLETTER_PITCH = re.compile(
 )
 # "Follow Newsbeat on Instagram, Facebook…", "…Follow him on Twitter @name."
 _FOLLOW_PITCH = re.compile(
-    r"\bfollow\b[^.]{0,60}\b(?:on|at)\s+(?:twitter|facebook|instagram|youtube|telegram"
+    r"\bfollow\b(?:[^.]|\.(?=\w)){0,60}\b(?:on|at)\s+(?:twitter|facebook|instagram|youtube|telegram"
     r"|tiktok|linkedin|x\b)"
 )
 # A photo credit line: "Natalie Naccache | Bloomberg | Getty Images", "(Image: GETTY)".
@@ -234,6 +261,34 @@ _MEDIA_CREDIT = re.compile(
     r"getty images|shutterstock|\bap photo\b|\(image: |\(photo: |afp via getty|reuters/|/ reuters",
     re.IGNORECASE,
 )
+# "Get our app for Android and iOS": the two stores named in one short block.
+_APP_PITCH = re.compile(
+    r"\b(?:android|ios|iphone|app store|google play)\b.{0,60}"
+    r"\b(?:ios|android|iphone|app store|google play)\b"
+)
+# What an embedded post or video shows until the reader consents to a third party.
+_CONSENT_PLACEHOLDER = re.compile(
+    r"(?:einwilligung|consent|zustimmung|consentement|consentimiento|consenso|toestemming)"
+    r".{0,160}(?:eingebettet|embedded|externe|external|third[- ]part|drittanbieter|tiers|terceros)"
+    r"|(?:eingebettet|embedded|externe[rn]? inhalt|external content|third[- ]party content)"
+    r".{0,160}(?:einwilligung|consent|zustimmung|consentement|consentimiento)"
+)
+# A caption ending in its photo credit: "… the match. IMAGO/Nico Herbertz", "(Foto: dpa)".
+_CAPTION_CREDIT = re.compile(
+    r"(?:\b(?:IMAGO|imago images|dpa|picture[- ]alliance|AFP|AP|EPA|Reuters|Getty Images"
+    r"|Anadolu|Xinhua|ANP|NTB|TT|Ritzau|Keystone|APA|Belga)\b\s*/\s*[\w .'-]{2,40}"
+    r"|\((?:foto|photo|bild|image|imagen|picture)\s*:\s*[^)]{2,60}\))\s*$"
+)
+# Headings of a section of links to other stories.
+_LINKS_SECTION_HEADING = re.compile(
+    r"^(?:more (?:from|on|in|stories|news|articles)\b|related(?: (?:stories|articles|content|"
+    r"coverage|news|reading|posts))?$|recommended|you (?:may|might) also|most (?:read|popular"
+    r"|viewed|shared)|popular|trending|read (?:more|next)|also on|top stories|latest news"
+    r"|weitere (?:artikel|nachrichten|themen)|mehr (?:zum thema|aus|von)|meistgelesen"
+    r"|à lire aussi|sur le même sujet|les plus lus|más noticias|lo más leído|leia também"
+    r"|читайте також|читайте также|більше новин|популярне)"
+)
+_TEASER_CHARS = 300
 # A leaked template or translation key ("client/title.list_title"): lower-case words joined
 # by "/", "." or "_" with no spaces, at least one separator of two kinds.
 _TEMPLATE_KEY = re.compile(r"^[a-z][a-z0-9]*(?:[_./][a-z0-9]+)+$")
@@ -258,6 +313,7 @@ def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> No
     stack: list[HtmlElement] = [body]
     while stack:
         element = stack.pop()
+        _unwrap_void_media(element)
         children = list(element)
         for child in reversed(children):
             tag = child.tag
@@ -273,6 +329,20 @@ def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> No
                 # readability drops "twitter…" classes and weighs "social-media" down.
                 child.set("class", "embedded-post")
             stack.append(child)
+
+
+def _unwrap_void_media(element: HtmlElement) -> None:
+    """Lift out what the parser nested inside an element's <source>/<track> children.
+
+    libxml2 does not know these are empty elements and nests what follows them (a lazy
+    <picture>'s <img>, or more) inside them; dropping them would drop that content.
+    """
+    while True:
+        nested = [child for child in element if child.tag in _VOID_MEDIA_TAGS and len(child)]
+        if not nested:
+            return
+        for child in nested:
+            child.drop_tag()
 
 
 def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:
@@ -310,7 +380,13 @@ def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:
             _HOVER_CLASS.search(f"{inner.get('class', '')} {inner.get('id', '')}")
             for inner in element.iterdescendants()
         )
+    if _SHARE_CLASS.search(names):
+        return not _holds_embedded_post(element) and not _wraps_article(element, body_chars)
     if _CHROME_CLASS.search(names):
+        # A paragraph is text whatever its class says: sites mark each paragraph behind
+        # a paywall "paywall", and its words are the story's.
+        if tag == "p" and _prose_chars(element) >= _PROSE_PARAGRAPH_CHARS:
+            return False
         return not _wraps_article(element, body_chars)
     if _SMALL_PRINT_CLASS.search(names):
         return _text_chars(element) < _SMALL_PRINT_CHARS
@@ -375,6 +451,12 @@ def is_boilerplate_text(text: str) -> bool:
         return True
     if len(text) < 300 and _FOLLOW_PITCH.search(lowered):
         return True
+    if _CONSENT_PLACEHOLDER.search(lowered):
+        return True
+    if len(text) < 300 and _APP_PITCH.search(lowered):
+        return True
+    if len(text) < 250 and _CAPTION_CREDIT.search(text):
+        return True
     return bool(_TEMPLATE_KEY.match(text)) and ("/" in text or "_" in text)
 
 
@@ -413,8 +495,32 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
             continue
         previous = key
         kept.append(block)
+    kept = _without_link_sections(kept)
     while kept and kept[-1].kind == "heading":
         kept.pop()
+    return kept
+
+
+def _without_link_sections(blocks: list[Block]) -> list[Block]:
+    """Drop a "More from…"/"Related" heading and the teasers under it.
+
+    The teasers are short blocks (a headline, a one-line dek) up to the next heading; a
+    section of long paragraphs under such a heading is kept, being text.
+    """
+    kept: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if block.kind == "heading" and _LINKS_SECTION_HEADING.match(block.text.lower()):
+            end = index + 1
+            while end < len(blocks) and blocks[end].kind != "heading":
+                end += 1
+            section = blocks[index + 1 : end]
+            if all(len(item.text) < _TEASER_CHARS for item in section):
+                index = end
+                continue
+        kept.append(block)
+        index += 1
     return kept
 
 

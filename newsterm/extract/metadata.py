@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -97,10 +98,21 @@ _BY_PREFIX = re.compile(
     r"^(?:(?:written |posted |reported )?by|von|par|por|di|автор(?:и)?:?|author:?)\s+",
     re.IGNORECASE,
 )
+# The path of a person's page on a news site: /author/…, /autoren/name/…, /auteur/….
+_AUTHOR_PAGE = re.compile(
+    r"/(?:authors?|autor(?:en|es|as)?|auteurs?|autori|autore|journalists?|reporters?"
+    r"|redakteur(?:e|in)?|forfatter|skribent|toimittaja)/[^/]+"
+)
+_STORY_PARAGRAPH_CHARS = 120
+_MAX_AUTHORS = 8
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net)/", re.IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " — ", " – ", " - ", " :: ", " · ", " • ", " / ", " « ", " » ")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _MAX_JSON_LD_CHARS = 1_000_000
+_MAX_JSON_DEPTH = 40
+_MAX_STATED_BODY_CHARS = 500_000
+_MAX_LIVE_UPDATES = 500
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_TAGS = 30
 _MAX_DATE_LINE = 160
 _EARLIEST_YEAR = 1800
@@ -128,6 +140,11 @@ class PageMetadata:
     language: str | None = None
     page_types: set[str] = field(default_factory=set)
     """The JSON-LD @types seen (lower-cased), to tell listings from articles."""
+    stated_body: str = ""
+    """The article's text as its JSON-LD states it (articleBody, or a live blog's updates):
+    a second opinion on the body."""
+    stated_updates: int = 0
+    """How many live-blog updates `stated_body` joins (0 for an articleBody)."""
 
 
 def read_metadata(root: HtmlElement, url: str, zone: tzinfo) -> PageMetadata:
@@ -145,13 +162,15 @@ def read_metadata(root: HtmlElement, url: str, zone: tzinfo) -> PageMetadata:
     result = PageMetadata()
     result.page_types = {kind for obj in objects for kind in _types(obj)}
 
-    h1_titles = [one_line(h1.text_content()) for h1 in _first(root.iter("h1"), 5)]
-    meta_titles = [one_line(_string(article.get("headline")))] if article else []
-    meta_titles += [metas[name][0] for name in _TITLE_META if name in metas]
+    h1_titles = [title_text(h1.text_content()) for h1 in _first(root.iter("h1"), 5)]
+    headline = title_text(_string(article.get("headline"))) if article else ""
+    meta_titles = [title_text(metas[name][0]) for name in _TITLE_META if name in metas]
     title_elements = root.xpath("//title")
-    page_title = one_line(title_elements[0].text_content()) if title_elements else ""
+    page_title = title_text(title_elements[0].text_content()) if title_elements else ""
     result.site_name = _site_name(metas, article)
-    result.title = choose_title(h1_titles, meta_titles, page_title, result.site_name, url)
+    result.title = choose_title(
+        h1_titles, meta_titles, page_title, result.site_name, url, headline=headline
+    )
 
     description = (_string(article.get("description")) if article else "") or next(
         (metas[name][0] for name in _DESCRIPTION_META if name in metas), ""
@@ -161,6 +180,7 @@ def read_metadata(root: HtmlElement, url: str, zone: tzinfo) -> PageMetadata:
     result.tags = _tags(root, metas, article)
     result.lead_image = _lead_image(metas, article, url)
     result.language = _language(root, metas, article)
+    result.stated_body, result.stated_updates = _stated_body(article, objects, url)
 
     published_texts = _date_texts(article, metas, root, published=True)
     modified_texts = _date_texts(article, metas, root, published=False)
@@ -177,14 +197,26 @@ def choose_title(
     page_title: str,
     site_name: str | None,
     url: str,
+    *,
+    headline: str = "",
 ) -> str:
-    """The headline: the page's <h1> when it agrees with the metadata, else the metadata.
+    """The headline: the article's own (JSON-LD), else the <h1> agreeing with the metadata.
 
-    An <h1> alone can be the site's logo and a <title> carries the site's name, so an <h1>
-    is taken when it and a meta title or the <title> (site name cut off) mostly contain
-    each other; otherwise the JSON-LD/OpenGraph headline, then the <title> without its
-    site name, then the first <h1>.
+    The JSON-LD headline is the one statement made about the article alone (OpenGraph
+    titles are often written for sharing, an <h1> can be the logo or a log-in box), so
+    it comes first, its site name cut off — unless it is cut short ("…") and an <h1>
+    carries it whole. Otherwise an <h1> is taken when it and a meta title or the <title>
+    (site name cut off) mostly contain each other; otherwise the OpenGraph title, then
+    the <title> without its site name, then the first <h1>.
     """
+    if headline:
+        headline = strip_site_name(headline, site_name, url)
+        stem = headline.rstrip("….").strip()
+        if stem != headline:
+            whole = next((h1 for h1 in h1_titles if h1.startswith(stem) and h1 != stem), None)
+            headline = whole or headline
+        if len(_title_key(headline)) >= 3:
+            return headline[:500]
     stated = [strip_site_name(text, site_name, url) for text in [*meta_titles, page_title] if text]
     references = [_title_key(text) for text in stated if _title_key(text)]
     site_key = _title_key(site_name or "")
@@ -194,12 +226,21 @@ def choose_title(
             continue
         for reference in references:
             shorter, longer = sorted((key, reference), key=len)
-            if shorter in longer and len(shorter) * 10 >= len(longer) * 6:
+            # Words, not a substring: a <title> may add words inside ("#412" → "Issue #412").
+            contained = shorter in longer or set(shorter.split()) <= set(longer.split())
+            if contained and len(shorter) * 10 >= len(longer) * 6:
                 return h1[:500]
     for text in stated:
         if text:
             return text[:500]
     return next((h1[:500] for h1 in h1_titles if h1), "")
+
+
+def title_text(text: str) -> str:
+    """A title on one line: entities some CMSs leave escaped decoded, soft hyphens gone."""
+    if "&" in text:
+        text = html.unescape(text)
+    return one_line(text.replace("\u00ad", ""))
 
 
 def strip_site_name(title: str, site_name: str | None, url: str) -> str:
@@ -246,7 +287,27 @@ def _json_ld_objects(root: HtmlElement) -> Iterator[dict[str, Any]]:
             data = json.loads(text, strict=False)
         except (ValueError, RecursionError):
             continue
-        yield from _flatten_json_ld(data, 0)
+        yield from _flatten_json_ld(valid_unicode(data, 0), 0)
+
+
+def valid_unicode(data: Any, depth: int) -> Any:
+    """JSON data with every string made valid Unicode: lone surrogates become U+FFFD.
+
+    JSON may escape half of a surrogate pair ("\\ud800"); Python reads it into a str that
+    cannot be encoded as UTF-8, so storing or printing the article would fail later.
+    """
+    if isinstance(data, str):
+        return _LONE_SURROGATE.sub("\ufffd", data)
+    if depth > _MAX_JSON_DEPTH:
+        return None
+    if isinstance(data, list):
+        return [valid_unicode(item, depth + 1) for item in data]
+    if isinstance(data, dict):
+        return {
+            valid_unicode(key, depth + 1): valid_unicode(value, depth + 1)
+            for key, value in data.items()
+        }
+    return data
 
 
 def _flatten_json_ld(data: Any, depth: int) -> Iterator[dict[str, Any]]:
@@ -299,6 +360,51 @@ def _string(value: Any, depth: int = 0) -> str:
     return ""
 
 
+def _stated_body(
+    article: dict[str, Any], objects: list[dict[str, Any]], url: str
+) -> tuple[str, int]:
+    """The article's text as the JSON-LD states it ("" when it does not), and its updates.
+
+    The article's articleBody; for a live blog, its updates (liveBlogUpdate, or several
+    article objects that are parts of this page: their url is this page's) joined in order.
+    """
+    if not article:
+        return "", 0
+    updates = article.get("liveBlogUpdate")
+    parts = updates if isinstance(updates, list) else []
+    if not parts:
+        page = _page_key(url)
+        parts = [
+            obj
+            for obj in objects
+            if ARTICLE_TYPES & set(_types(obj))
+            and isinstance(obj.get("articleBody"), str)
+            and _page_key(_string(obj.get("url") or obj.get("mainEntityOfPage"))) == page
+        ]
+    if len(parts) < 2:
+        body = article.get("articleBody")
+        return (body[:_MAX_STATED_BODY_CHARS] if isinstance(body, str) else ""), 0
+    texts: list[str] = []
+    for part in parts[:_MAX_LIVE_UPDATES]:
+        if not isinstance(part, dict):
+            continue
+        texts.extend(
+            value
+            for value in (part.get("headline"), part.get("articleBody"))
+            if isinstance(value, str) and value.strip()
+        )
+    return "\n\n".join(texts)[:_MAX_STATED_BODY_CHARS], len(parts)
+
+
+def _page_key(url: str) -> str:
+    """Host and path of a URL: the parts of one page (its fragments name items in it)."""
+    try:
+        parts = urlsplit(one_line(url))
+    except ValueError:
+        return ""
+    return f"{(parts.hostname or '').lower()}{parts.path.rstrip('/')}"
+
+
 # -- meta tags ------------------------------------------------------------------------------
 
 
@@ -346,14 +452,50 @@ def _byline(
         names.append(_string(author))
     if not any(names):
         names = [next((metas[key][0] for key in _AUTHOR_META if key in metas), "")]
-    if not any(_clean_name(name) for name in names):
-        names = [_visible_byline(root)]
+    stated = [_clean_name(name) for name in names if _clean_name(name)]
+    if not stated or all(_names_publisher(name, site_name) for name in stated):
+        # No person named: the people whose author pages the byline links to, if any.
+        names = _author_links(root) or (names if stated else [_visible_byline(root)])
     cleaned: list[str] = []
     for name in names:
         name = _clean_name(name)
         if name and name.lower() not in {seen.lower() for seen in cleaned}:
             cleaned.append(name)
     return ", ".join(cleaned)[:200] or None
+
+
+def _names_publisher(name: str, site_name: str | None) -> bool:
+    """Whether a stated author is the publisher: its name, or its initials ("LTO")."""
+    key = _title_key(name)
+    site_key = _title_key(site_name or "")
+    if not key or not site_key:
+        return False
+    initials = "".join(word[0] for word in site_key.split())
+    return key == site_key or key in site_key.split() or key == initials
+
+
+def _author_links(root: HtmlElement) -> list[str]:
+    """Names linked to author pages ("/author/jane-doe") in the byline, above the story.
+
+    Only links before the first paragraph of story length count: below it, author links
+    belong to teasers of other stories.
+    """
+    names: list[str] = []
+    for element in root.iter("a", "p"):
+        if element.tag == "p":
+            if len(element.text_content()) >= _STORY_PARAGRAPH_CHARS:
+                break
+            continue
+        path = (element.get("href") or "").split("?")[0].lower()
+        if not _AUTHOR_PAGE.search(path):
+            continue
+        name = _clean_name(element.text_content())
+        if name and not any(char.isdigit() for char in name) and 1 < len(name.split()) <= 5:
+            if name.lower() not in {seen.lower() for seen in names}:
+                names.append(name)
+        if len(names) >= _MAX_AUTHORS:
+            break
+    return names
 
 
 def _clean_name(name: str) -> str:
@@ -533,16 +675,6 @@ def visible_date(root: HtmlElement, zone: tzinfo) -> datetime | None:
         if parsed is not None and _plausible(parsed) and _year_is_written(parsed, text):
             return parsed
     return None
-
-
-def _year_is_written(moment: datetime, text: str) -> bool:
-    """Whether the year of a date read from a visible line is written in that line.
-
-    A line without a year ("15 May, 22:10") would be dated by the day the page is read,
-    which is wrong for a page read again later from the cache; and words like "Today"
-    in a name ("USA TODAY") must not date an article.
-    """
-    return str(moment.year) in _YEAR.findall(text)
 
 
 def _first(iterator: Iterator[HtmlElement], count: int) -> list[HtmlElement]:

@@ -8,7 +8,7 @@ import threading
 import lxml.etree
 import lxml.html
 
-from newsterm.charset import decode_body
+from newsterm.charset import _is_utf8, decode_body
 from newsterm.sanitize import clean_markup
 
 # Bytes beyond this are not even decoded: no real article page comes near it, and decoding
@@ -18,6 +18,12 @@ MAX_INPUT_BYTES = 8 * 1024 * 1024
 # the 181-page benchmark is about 1.5 MB with its scripts and well under this without
 # them; the cap keeps a hostile page's parse and readability's passes within a second or two.
 MAX_MARKUP_CHARS = 1_000_000
+# Elements that never hold article text, shed first from a page over the element cap.
+_SHELL_LEAVES = ("svg", "template", "select", "iframe", "object", "canvas")
+_NAVIGATION = "//nav | //*[@role='navigation' or @role='menu' or @role='menubar']"
+# JSON-LD kept per page, all scripts together: the largest real one seen (a live blog with
+# every update) is under 1 MB; JSON parsing is linear and fast.
+MAX_JSON_LD_CHARS = 2_000_000
 # Elements kept after parsing. The benchmark's 181 real pages have at most about 1,600;
 # readability's candidate scoring grows with elements times nesting depth.
 MAX_ELEMENTS = 12_000
@@ -64,7 +70,7 @@ class UnparseablePage(ValueError):
 def page_text(html: bytes | str, content_type: str | None) -> str:
     """Decode (bytes) and clean the page: no control characters, bounded length."""
     if isinstance(html, bytes):
-        html = decode_body(html[:MAX_INPUT_BYTES], content_type)
+        html = _decode_page(html[:MAX_INPUT_BYTES], content_type)
     elif len(html) > MAX_INPUT_BYTES:
         html = html[:MAX_INPUT_BYTES]
     # NUL and other control characters make lxml refuse a string outright, and written as
@@ -73,8 +79,38 @@ def page_text(html: bytes | str, content_type: str | None) -> str:
     return clean_markup(html)
 
 
-def strip_raw_text_elements(text: str) -> str:
-    """Remove `<script>` (except JSON-LD) and `<style>` elements from markup text."""
+def _decode_page(body: bytes, content_type: str | None) -> str:
+    """Decode page bytes; bytes that are UTF-8 are read as UTF-8 whatever the page declares.
+
+    Pages are re-saved and re-served as UTF-8 with their old `<meta charset>` (or a server
+    default in the header) left in place. Text in a legacy charset almost never forms valid
+    UTF-8 multi-byte sequences by chance, so bytes that are valid UTF-8 and not plain ASCII
+    are UTF-8 — reading them as windows-1252 or GB2312 would turn every accent into mojibake.
+    """
+    if not body.isascii() and _is_utf8(body):
+        text = body.decode("utf-8", errors="replace")
+        return text[1:] if text.startswith("\ufeff") else text
+    return decode_body(body, content_type)
+
+
+def strip_raw_text_elements(text: str, json_ld: list[str]) -> str:
+    """Remove `<script>` and `<style>` elements from markup text; JSON-LD goes to `json_ld`.
+
+    JSON-LD is taken out rather than kept in place so that the markup's size cap does not
+    cut it (a live blog states hundreds of updates in it) and it does not count as markup.
+    """
+    budget = [MAX_JSON_LD_CHARS]
+
+    def keep_json_ld(match: re.Match[str]) -> str:
+        if _JSON_LD.search(match.group(1)):
+            start = match.group(0).find(">") + 1
+            end = match.group(0).rfind("<")
+            content = match.group(0)[start:end]
+            if len(content) <= budget[0]:
+                budget[0] -= len(content)
+                json_ld.append(content)
+        return ""
+
     for tag, element in _RAW_TEXT_ELEMENT.items():
         last_close = None
         for close in _RAW_TEXT_CLOSE[tag].finditer(text):
@@ -83,13 +119,9 @@ def strip_raw_text_elements(text: str) -> str:
             continue
         end = text.find(">", last_close.end())
         end = len(text) if end < 0 else end + 1
-        head = element.sub(_keep_json_ld, text[:end])
+        head = element.sub(keep_json_ld, text[:end])
         text = head + text[end:]
     return text
-
-
-def _keep_json_ld(match: re.Match[str]) -> str:
-    return match.group(0) if _JSON_LD.search(match.group(1)) else ""
 
 
 def truncate_tree(root: lxml.html.HtmlElement, max_elements: int) -> None:
@@ -130,7 +162,8 @@ def flatten_deep_elements(root: lxml.html.HtmlElement, max_depth: int) -> None:
 
 def parse_page(text: str) -> lxml.html.HtmlElement:
     """Parse page text into an `<html>` element; raise UnparseablePage when there is none."""
-    text = _XML_DECLARATION.sub("", strip_raw_text_elements(text), count=1)
+    json_ld: list[str] = []
+    text = _XML_DECLARATION.sub("", strip_raw_text_elements(text, json_ld), count=1)
     if len(text) > MAX_MARKUP_CHARS:
         text = text[:MAX_MARKUP_CHARS]
     if not text.strip():
@@ -141,6 +174,45 @@ def parse_page(text: str) -> lxml.html.HtmlElement:
         raise UnparseablePage(f"no HTML document in the page ({error})") from None
     if root is None:
         raise UnparseablePage("no HTML document in the page")
+    _put_json_ld(root, json_ld)
+    if _count_elements(root) > MAX_ELEMENTS:
+        _shed_page_shell(root)
     truncate_tree(root, MAX_ELEMENTS)
     flatten_deep_elements(root, MAX_DEPTH)
     return root
+
+
+def _count_elements(root: lxml.html.HtmlElement) -> int:
+    return sum(1 for _ in root.iter())
+
+
+def _shed_page_shell(root: lxml.html.HtmlElement) -> None:
+    """Remove what holds no article text from a page over the element cap, before the cap cuts.
+
+    A heavy page shell (mega-menus of icons, thousands of navigation links) can come
+    before the story and use up the element cap, so the cut would keep the menu and lose
+    the article. Icons, templates and form controls go first; if the page is still over
+    the cap, navigation that does not hold the page's <main> or <article> goes too.
+    """
+    lxml.etree.strip_elements(root, *_SHELL_LEAVES, with_tail=False)
+    if _count_elements(root) <= MAX_ELEMENTS:
+        return
+    for element in root.xpath(_NAVIGATION):
+        if element.getparent() is not None and not element.xpath(".//main | .//article"):
+            element.drop_tree()
+
+
+def _put_json_ld(root: lxml.html.HtmlElement, json_ld: list[str]) -> None:
+    """Put the page's JSON-LD back as scripts in its head (first, so no cap cuts them)."""
+    if not json_ld:
+        return
+    head = root.find("head")
+    if head is None:
+        head = lxml.html.Element("head")
+        root.insert(0, head)
+    for content in json_ld:
+        script = lxml.etree.SubElement(head, "script", type="application/ld+json")
+        try:
+            script.text = content
+        except ValueError:  # not XML-compatible text: the JSON-LD is dropped, not the page
+            head.remove(script)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from urllib.parse import urljoin
@@ -10,6 +11,7 @@ from urllib.parse import urljoin
 from lxml.html import HtmlElement, document_fromstring
 
 from newsterm import zones
+from newsterm.extract import EXTRACTOR_VERSION
 from newsterm.extract.blocks import (
     Block,
     blocks_from_element,
@@ -18,6 +20,15 @@ from newsterm.extract.blocks import (
     render_text,
 )
 from newsterm.extract.boilerplate import clean_blocks, prune_page, text_of
+from newsterm.extract.candidates import (
+    agreement,
+    densest_container,
+    page_prose,
+    prose_score,
+    reads_as_article,
+    stated_blocks,
+    stated_text,
+)
 from newsterm.extract.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
 from newsterm.extract.parsing import UnparseablePage, page_text, parse_page
 from newsterm.extract.readability_engine import readability_summary
@@ -37,6 +48,12 @@ _MAX_IMAGES = 50
 _LISTING_LINK_SHARE = 0.5
 # Story bodies seldom have headings that are links; a page of teasers has one per teaser.
 _LISTING_LINKED_HEADINGS = 3
+# A stated body this long is checked for agreement: a reading that shares less than
+# this share of its words with it is another text of the page.
+_STATED_TRUSTED_CHARS = 500
+_MIN_AGREEMENT = 0.2
+# Another reading replaces the body when it shows this many times the body's prose.
+_REPLACE_RATIO = 2
 _LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
 
 
@@ -87,12 +104,14 @@ def extract_article(
 def _extract(
     html: bytes | str, url: str, content_type: str | None, zone: tzinfo, summary: str | None
 ) -> Article:
+    text = page_text(html, content_type)
     try:
-        root = parse_page(page_text(html, content_type))
+        root = parse_page(text)
     except UnparseablePage:
         return _article_without_page(url, summary)
     # Metadata and lead candidates are read first: pruning drops the header they sit in.
     metadata = read_metadata(root, url, zone)
+    prose_on_page = page_prose(root)
     base_url = _base_url(root, url)
     rule = rule_for(url)
     lead_candidates = find_candidates(root, metadata.title, metadata.description, rule)
@@ -103,6 +122,10 @@ def _extract(
         prune_page(rule_page, _rule_drops(rule_page, rule))
 
     body = _body(root, rule_page, metadata, base_url)
+    if body.method == "listing":
+        body = _Body([], [], "none")
+    else:
+        body = _safety_net(body, text, metadata, base_url, prose_on_page)
     if not body.blocks and summary:
         body = _Body(blocks_from_plain_text(summary), [], "feed-summary")
     lead, blocks = choose_lead(lead_candidates, root, body.blocks)
@@ -121,6 +144,7 @@ def _extract(
         site_name=metadata.site_name,
         language=metadata.language,
         method=body.method if blocks or lead else "none",
+        extractor_version=EXTRACTOR_VERSION,
     )
 
 
@@ -131,6 +155,8 @@ class _Body:
     blocks: list[Block]
     images: list[str]
     method: str
+    found_prose: int = 0
+    """The prose of the element the method found, before the block clean-up."""
 
 
 def _body(
@@ -144,12 +170,17 @@ def _body(
     as a whole (many <article> teasers, a JSON-LD collection) has no body.
     """
     nothing = _Body([], [], "none")
-    if rule_page is None and _page_is_listing(root, metadata):
-        return nothing
     found = nothing
     element = readability_summary(rule_page if rule_page is not None else root, base_url)
     if element is not None:
-        found = _body_from(element, metadata, base_url, "readability") or nothing
+        # readability's pick on the cleaned page being a list of headlines says the page is a
+        # listing: no other reading of it is an article either.
+        found = _body_from(element, metadata, base_url, "readability") or _Body([], [], "listing")
+    # A page of teasers has no body; an article with a long list of related teasers has,
+    # and readability's pick says which: an article's long paragraphs, or teasers' deks.
+    if rule_page is None and not reads_as_article(found.blocks):
+        if _page_is_listing(root, metadata):
+            return _Body([], [], "listing")
     if _chars(found.blocks) >= MIN_BODY_CHARS or rule_page is not None:
         return found
     fallback = _semantic_article(root)
@@ -160,6 +191,79 @@ def _body(
     return found
 
 
+def _safety_net(
+    body: _Body, text: str, metadata: PageMetadata, base_url: str, prose_on_page: int
+) -> _Body:
+    """The body, or another reading of the page when the body shows less than half of it.
+
+    The other readings: the text the page states in JSON-LD, and raw readability on the
+    page before clean-up (computed only when the body shows less than half the page's
+    prose). A reading replaces the body
+    when its prose is more than twice the body's; raw readability is preferred to the
+    stated text, being markup with headings and lists, unless the stated text is itself
+    twice as long (a live blog's stated updates only when the page shows none of them as
+    an article). Never falls to nothing when another reading has text.
+    """
+    best = body
+    stated = stated_text(metadata.stated_body) if metadata.stated_body else ""
+    score = prose_score(body.blocks)
+    # The readings of the page before clean-up differ from the body's by the pruning only:
+    # when the element found held most of the page's prose before the block clean-up,
+    # pruning lost nothing and they are not computed (a huge page is not read twice).
+    found = max(score, body.found_prose)
+    if found * _REPLACE_RATIO < prose_on_page:
+        for other in _raw_readings(text, metadata, base_url, score):
+            # Less prose than a short article is a cookie notice or a caption, not a reading.
+            other_score = prose_score(other.blocks)
+            if other_score > max(prose_score(best.blocks) * _REPLACE_RATIO, MIN_BODY_CHARS):
+                best = other
+                break
+    if not stated:
+        return best
+    best_score = prose_score(best.blocks)
+    if len(stated) >= _STATED_TRUSTED_CHARS and agreement(stated, _text(best)) < _MIN_AGREEMENT:
+        # The page's own statement of its body and our reading share almost no words:
+        # the reading is some other text of the page (a teaser, a box, another story).
+        return _stated_body(metadata, base_url)
+    if len(stated) <= best_score * _REPLACE_RATIO:
+        return best
+    # A live blog's JSON-LD may list every update while its page shows the latest ones:
+    # a page that reads as an article shows the blog as its readers see it.
+    if metadata.stated_updates and reads_as_article(best.blocks):
+        return best
+    return _stated_body(metadata, base_url)
+
+
+def _stated_body(metadata: PageMetadata, base_url: str) -> _Body:
+    blocks = clean_blocks(stated_blocks(metadata.stated_body, base_url), metadata.title)
+    return _Body(blocks, [], "json-ld")
+
+
+def _text(body: _Body) -> str:
+    return " ".join(block.text for block in body.blocks)
+
+
+def _raw_readings(text: str, metadata: PageMetadata, base_url: str, score: int) -> Iterator[_Body]:
+    """Readings of the page before our clean-up (its markup parsed again), computed as
+    asked for: readability's pick, then, when the body shows less than a short article,
+    the densest prose."""
+    try:
+        root = parse_page(text)
+    except UnparseablePage:
+        return
+    element = readability_summary(root, base_url)
+    if element is not None:
+        reading = _body_from(element, metadata, base_url, "readability-raw")
+        if reading is not None:
+            yield reading
+    if score < MIN_BODY_CHARS:
+        element = densest_container(root)
+        if element is not None:
+            reading = _body_from(element, metadata, base_url, "text-density")
+            if reading is not None:
+                yield reading
+
+
 def _body_from(
     element: HtmlElement, metadata: PageMetadata, base_url: str, method: str
 ) -> _Body | None:
@@ -167,7 +271,8 @@ def _body_from(
     blocks, images = blocks_from_element(element, base_url)
     if _blocks_are_listing(blocks):
         return None
-    return _Body(clean_blocks(blocks, metadata.title, metadata.byline), images, method)
+    cleaned = clean_blocks(blocks, metadata.title, metadata.byline)
+    return _Body(cleaned, images, method, prose_score(blocks))
 
 
 def _article_without_page(url: str, summary: str | None) -> Article:

@@ -45,7 +45,9 @@ class _PreparedDocument(Document):
 
     def _parse(self, input: HtmlElement) -> HtmlElement:  # noqa: A002 - readability's name
         self._link_lengths = {}
-        return copy.deepcopy(input)
+        page = copy.deepcopy(input)
+        _unwrap_code_blocks(page)
+        return page
 
     def get_link_density(self, elem: HtmlElement) -> float:
         # The original measures every link's text again for every candidate that contains
@@ -83,6 +85,31 @@ class _PreparedDocument(Document):
                 element.tag = "p"
         for element in list(self.html.iter("div")):
             _wrap_loose_inline_content(element, has_block_descendant)
+
+
+def _unwrap_code_blocks(root: HtmlElement) -> None:
+    """Lift each <pre> out of a <div> that holds nothing else (a highlighter's wrapper).
+
+    readability removes a div with under 25 characters of text and no image, which is every
+    one-line command of a technical page ("pip install x") in its highlighting wrapper; a
+    bare <pre> is not subject to that rule.
+    """
+    for pre in list(root.iter("pre")):
+        wrapper = pre.getparent()
+        while (
+            wrapper is not None
+            and wrapper.tag == "div"
+            and len(wrapper) == 1
+            and not (wrapper.text or "").strip()
+            and not (wrapper[0].tail or "").strip()
+        ):
+            parent = wrapper.getparent()
+            if parent is None:
+                break
+            pre_tail, wrapper_tail = pre.tail, wrapper.tail
+            parent.replace(wrapper, pre)
+            pre.tail = wrapper_tail if wrapper_tail is not None else pre_tail
+            wrapper = parent
 
 
 def _block_descendants(root: HtmlElement) -> dict[HtmlElement, bool]:

@@ -25,6 +25,7 @@ _LEAD_WINDOW = 200
 # How far up from the headline the standfirst's shared container may be.
 _LEAD_CONTAINER_LEVELS = 3
 _WORDS = re.compile(r"\w+")
+_MEDIA_TAGS = frozenset({"figure", "figcaption", "img", "picture", "video"})
 
 
 @dataclass(slots=True)
@@ -131,12 +132,19 @@ def _classed_lead(root: HtmlElement, title: str) -> HtmlElement | None:
         if looked_at > _LEAD_WINDOW:
             break
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if len(names) > 3 and LEAD_CLASS.search(names):
+        if len(names) > 3 and LEAD_CLASS.search(names) and not _holds_media(element):
             text = text_of(element)
             inside = any(ancestor is container for ancestor in element.iterancestors())
             if inside and MIN_LEAD_CHARS <= len(text) <= MAX_LEAD_CHARS:
                 return element
     return None
+
+
+def _holds_media(element: HtmlElement) -> bool:
+    """A figure ("lead-figure", "lead-image"): its text is a caption, not a standfirst."""
+    return element.tag in _MEDIA_TAGS or any(
+        descendant.tag in _MEDIA_TAGS for descendant in element.iterdescendants()
+    )
 
 
 def _element_showing(root: HtmlElement, description: str) -> HtmlElement | None:

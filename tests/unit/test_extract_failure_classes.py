@@ -1,0 +1,224 @@
+"""One hand-written page per way the reader used to lose an article on sites it was not tuned on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsterm.extract import EXTRACTOR_VERSION, article_from_json, extract_article
+
+ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
+
+
+def _page(name: str) -> bytes:
+    return (ARTICLES / name).read_bytes()
+
+
+def _shown(article) -> str:
+    return "\n\n".join(part for part in (article.lead, article.text) if part)
+
+
+def test_a_story_inside_a_share_wrapper_is_read_and_its_share_bars_are_not():
+    article = extract_article(_page("share-bars.html"), "https://harbour.example/ferries")
+    shown = _shown(article)
+    for sentence in (
+        "The river ferries went back to their old timetable on Monday",
+        "repairs to the two older boats were finished a week early",
+        "The last boat still leaves at half past nine",
+        "tourist traffic usually doubles the number of crossings",
+    ):
+        assert sentence in shown
+    for chrome in ("Share on Facebook", "Copy link", "Tweet", "Share this article"):
+        assert chrome not in shown
+
+
+def test_an_article_followed_by_many_related_teasers_is_not_taken_for_a_listing():
+    article = extract_article(_page("related-links.html"), "https://stadtbote.example/sternwarte")
+    assert article.method != "none"
+    shown = _shown(article)
+    assert "Nach sechs Jahren Sanierung öffnet die alte Sternwarte" in shown
+    assert "Briefe des ersten Leiters" in shown
+    assert "Bäckerei schließt" not in shown
+    assert "Turm wird beleuchtet" not in shown
+
+
+def test_captions_and_credits_are_not_body_text():
+    article = extract_article(_page("captions.html"), "https://orchard.example/frost-fans")
+    shown = _shown(article)
+    assert "Apple growers in the valley are testing tall frost fans" in shown
+    assert "compare fruit set in orchards" in shown
+    for caption in (
+        "Frost fans above an orchard",
+        "Valley Press Agency",
+        "Blossom damaged by frost last April",
+        "A grower checks a thermometer",
+    ):
+        assert caption not in shown
+
+
+def test_paragraphs_marked_paywall_are_read_and_the_subscription_prompt_is_not():
+    article = extract_article(_page("paywall-teaser.html"), "https://rail.example/night-trains")
+    shown = _shown(article)
+    for sentence in (
+        "Ten years ago most of the continent's night trains had been cut",
+        "Now the cars are coming back.",
+        "a berth on a night train can be cheaper than a hotel room",
+        "Tracks are busy at night with freight and maintenance",
+        "no train has run since 1994",
+    ):
+        assert sentence in shown
+    assert "Subscribe" not in shown
+    assert "Log in" not in shown
+
+
+def test_lazy_images_are_found_by_the_address_their_script_would_load():
+    article = extract_article(_page("lazy-images.html"), "https://radios.example/museum")
+    assert article.images == [
+        "https://img.radios.example/hall.jpg",
+        "https://img.radios.example/valves.jpg",
+        "https://img.radios.example/workbench-800.jpg",
+    ]
+    assert not any(image.startswith("data:") for image in article.images)
+    assert "a digital radio from 2015 whose software update failed" in article.text
+
+
+def test_a_live_blog_shows_every_update_and_all_its_authors():
+    article = extract_article(_page("live-blog.html"), "https://coast.example/storm-live")
+    assert article.method != "none"
+    shown = _shown(article)
+    for update in (
+        "All afternoon ferries to the islands have been cancelled",
+        "Schools along the coast will close at noon",
+        "upgraded its warning to the highest level",
+        "Rail services along the coast line are running at reduced speed",
+    ):
+        assert update in shown
+    assert article.byline == "Ada Lind, Omar Haddad"
+
+
+def test_a_video_players_placeholder_text_is_not_shown():
+    article = extract_article(_page("video-placeholder.html"), "https://harbour.example/bridge")
+    shown = _shown(article)
+    assert "The lifting bridge over the harbour mouth stayed stuck" in shown
+    assert "made the mornings easier for the fishing fleet" in shown
+    for chrome in ("Video Loading", "Video Unavailable", "to play", "auto-play", "Play now"):
+        assert chrome not in shown
+
+
+def test_a_long_technical_page_keeps_every_section_and_its_one_line_commands():
+    article = extract_article(_page("tech-doc.html"), "https://docs.tidewatch.example/guide.html")
+    text = article.text
+    for heading in ("Installing", "Configuration", "Reading the tides", "Troubleshooting"):
+        assert f"\n\n{heading}\n\n" in text
+    for command in (
+        "pip install tidewatch",
+        "tidewatch read --days 2",
+        "tidewatch doctor",
+        'id = "north-pier"',
+    ):
+        assert command in text
+    assert "Next" not in text.split("\n")
+    assert "Docs »" not in text
+
+
+def test_a_bug_report_in_a_comment_box_is_read():
+    article = extract_article(_page("bug-tracker.html"), "https://tracker.example/t/issues/412")
+    text = article.text
+    assert article.title == "Export loses the last row when the file ends without a newline #412"
+    assert "the last reading is missing from the output" in text
+    assert "1. Create a station file whose last line has no newline." in text
+    assert "tidewatch export --format csv" in text
+    assert "Expected 144 rows, got 143." in text
+    assert "Pull requests" not in text
+
+
+def test_a_story_behind_a_heavy_page_shell_is_read():
+    icon = '<svg viewBox="0 0 8 8"><path d="M0 0h8v8H0z"/><path d="M2 2h4v4H2z"/></svg>'
+    items = "".join(
+        f'<li><a href="/section/{n}">{icon}<span>Section {n}</span></a></li>' for n in range(4000)
+    )
+    page = _page("heavy-shell.html").replace(b"<!-- MENU ITEMS -->", items.encode())
+    article = extract_article(page, "https://town.example/night-buses")
+    text = article.text
+    assert "voted on Wednesday to keep the two night bus lines" in text
+    assert "possibly with smaller vehicles on demand" in text
+    assert "Section 12" not in text
+
+
+def test_utf8_bytes_under_a_meta_charset_that_names_latin1_are_read_as_utf8():
+    article = extract_article(_page("lying-charset.html"), "https://port.example/cafe")
+    assert article.title == "Le café du port rouvre après l'été"
+    assert "fermé depuis juin à cause d'une fuite dans la toiture" in article.text
+    assert "Ã" not in article.title + article.text
+
+
+def test_a_lone_surrogate_in_json_ld_leaves_every_field_valid_unicode():
+    article = extract_article(_page("jsonld-surrogate.html"), "https://coast.example/keeper")
+    fields = [article.title, article.byline, article.lead, article.text, article.markdown]
+    fields += article.tags
+    for value in fields:
+        (value or "").encode("utf-8")  # raises UnicodeEncodeError on a lone surrogate
+    assert article.title.startswith("Lighthouse keeper retires")
+    assert article.byline is not None and "Holm" in article.byline
+    assert "handed over the keys on Saturday" in article.text
+    assert article.extractor_version == EXTRACTOR_VERSION
+
+
+def test_a_story_rendered_by_script_is_read_from_its_json_ld_not_from_another_box():
+    article = extract_article(_page("script-rendered.html"), "https://courier.example/seals")
+    text = article.text
+    assert article.method == "json-ld"
+    assert "Harbour seals have returned to the estuary" in text
+    assert "A public viewing point with telescopes will open" in text
+    assert "independent newsroom founded in 1998" not in text
+
+
+@pytest.mark.parametrize(
+    ("dateline", "expected"),
+    [
+        ("Published 12 March 2025, 14:30", "2025-03-12T14:30:00+02:00"),
+        ("Publié le 12 mars 2025 à 14h30", "2025-03-12T14:30:00+02:00"),
+        ("12. März 2025, 14:30 Uhr", "2025-03-12T14:30:00+02:00"),
+        ("Actualizado: 12 de marzo de 2025, 14:30", "2025-03-12T14:30:00+02:00"),
+        ("Publicado em 12 de março de 2025 às 14h30", "2025-03-12T14:30:00+02:00"),
+        ("12 березня 2025, 14:30", "2025-03-12T14:30:00+02:00"),
+        ("입력 2025년 3월 12일 14:30", "2025-03-12T14:30:00+02:00"),
+        ("12 maart 2025 14:30", "2025-03-12T14:30:00+02:00"),
+    ],
+)
+def test_a_visible_dateline_is_read_in_the_pages_language(dateline: str, expected: str):
+    page = _page("dateline-byline.html").replace(b"DATELINE", dateline.encode("utf-8"))
+    article = extract_article(page, "https://coast.example/tram", timezone="Europe/Kyiv")
+    assert article.published is not None
+    assert article.published.isoformat() == expected
+
+
+def test_authors_are_the_people_the_byline_links_when_metadata_names_the_publisher():
+    page = _page("dateline-byline.html").replace(b"DATELINE", b"12 March 2025")
+    article = extract_article(page, "https://coast.example/tram")
+    assert article.byline == "Ada Lind, Omar Haddad"
+
+
+def test_a_wiki_article_without_its_edit_links_and_navigation():
+    article = extract_article(_page("wiki-article.html"), "https://free.example/wiki/Tidal_mill")
+    text = article.text
+    assert article.title == "Tidal mill"
+    assert "\n\nHistory\n\n" in text
+    assert "A tidal mill is a water mill driven by the rise and fall of the tide." in text
+    assert "the miller's hours shifted by about fifty minutes" in text
+    for chrome in ("[edit]", "Jump to content", "Random article", "Categories", "Undershot"):
+        assert chrome not in text
+
+
+def test_an_article_read_back_from_json_with_a_lone_surrogate_is_valid_unicode():
+    stored = json.loads(
+        '{"url": "https://coast.example/keeper", "title": "Keeper \\ud800 retires",'
+        ' "text": "Forty years \\udc00 of the north light.", "tags": ["coast\\ud800"],'
+        ' "byline": "Mira \\ud800Holm", "method": "readability"}'
+    )
+    article = article_from_json(stored)
+    for value in (article.title, article.text, article.byline or "", *article.tags):
+        value.encode("utf-8")
+    assert article.title == "Keeper \ufffd retires"
