@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from newsterm.config import Settings
 from newsterm.desk import NewsDesk
+from newsterm.extract import EXTRACTOR_VERSION
 from newsterm.listing_parser import PARSE_POOL_MIN_SOURCES, ListingParser
 from newsterm.models import Article, Headline, Listing, Source
 from newsterm.store import (
@@ -39,9 +40,6 @@ __all__ = ["MATCH_END", "MATCH_START", "Library", "ArticleResult", "SourceStatus
 if TYPE_CHECKING:  # the network layer imports httpx: keep it off the start-up path
     from newsterm.net import Failure, Fetcher, Response
 
-# The extractor's rules version: articles made by an older one are re-extracted from their
-# stored raw page when opened, without a refetch.
-EXTRACTOR_VERSION = 1
 ARTICLE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 LISTING_ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
@@ -743,8 +741,4 @@ def _extract(
 ) -> Article:
     from newsterm.extract import extract_article
 
-    article = extract_article(
-        body, url, content_type=content_type, timezone=timezone, summary=summary
-    )
-    article.extractor_version = EXTRACTOR_VERSION
-    return article
+    return extract_article(body, url, content_type=content_type, timezone=timezone, summary=summary)

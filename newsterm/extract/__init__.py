@@ -1,12 +1,17 @@
 """Article extraction: a web page's bytes and URL in, a cleaned Article out."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 # The version of the extraction rules, stamped on every Article. Bump it when a change
 # alters what is extracted: cached articles of an older version are extracted again
-# from their stored raw page. Defined before the imports below, which read it.
+# from their stored raw page.
 EXTRACTOR_VERSION = 2
 
-from newsterm.extract.article_json import article_from_json, article_to_json  # noqa: E402
-from newsterm.extract.pipeline import ExtractionError, extract_article  # noqa: E402
+if TYPE_CHECKING:
+    from newsterm.extract.article_json import article_from_json, article_to_json
+    from newsterm.extract.pipeline import ExtractionError, extract_article
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -15,3 +20,21 @@ __all__ = [
     "article_to_json",
     "extract_article",
 ]
+
+# The extractor's modules import lxml and readability: they load when first asked for, so
+# reading EXTRACTOR_VERSION (the library does, at start-up) costs nothing.
+_LAZY = {
+    "article_from_json": "newsterm.extract.article_json",
+    "article_to_json": "newsterm.extract.article_json",
+    "ExtractionError": "newsterm.extract.pipeline",
+    "extract_article": "newsterm.extract.pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("httpx", "lxml", "readability", "feedparser", "newsterm.net", "newsterm.extract")
+HEAVY = ("httpx", "lxml", "readability", "feedparser", "newsterm.net", "newsterm.extract.pipeline")
 
 
 def test_importing_the_app_leaves_heavy_modules_unloaded():

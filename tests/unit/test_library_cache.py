@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newsterm.config import Settings, SourceSettings
+from newsterm.extract import EXTRACTOR_VERSION
 from newsterm.library import Library
 from newsterm.models import Article, Headline
 
@@ -31,7 +32,14 @@ async def library(settings):
 
 
 def _article(url: str, title: str = "A title") -> Article:
-    return Article(url=url, title=title, text="Body one.\n\nBody two.", markdown="Body one.")
+    # Made by the current extractor: an older one's article would be re-extracted on open.
+    return Article(
+        url=url,
+        title=title,
+        text="Body one.\n\nBody two.",
+        markdown="Body one.",
+        extractor_version=EXTRACTOR_VERSION,
+    )
 
 
 async def test_first_run_seeds_sources_from_the_config(library):
