@@ -15,7 +15,7 @@ import pytest
 import newsterm.library
 from newsterm.config import Settings, SourceSettings
 from newsterm.library import Library
-from newsterm.listing_parser import PARSE_POOL_MIN_SOURCES
+from newsterm.library.listing_parser import PARSE_POOL_MIN_SOURCES
 from tests.loopback import SITE_ROOT
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no worker processes")

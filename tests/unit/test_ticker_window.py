@@ -8,7 +8,7 @@ import pytest
 
 from newsterm.models import Headline, Source
 from newsterm.store import open_store
-from newsterm.ticker_window import TickerWindow
+from newsterm.library.ticker_window import TickerWindow
 
 START = datetime(2025, 5, 16, 20, 0, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from newsterm.config import Settings
 from newsterm.desk import NewsDesk
 from newsterm.extract import EXTRACTOR_VERSION
-from newsterm.listing_parser import PARSE_POOL_MIN_SOURCES, ListingParser
+from newsterm.library.listing_parser import PARSE_POOL_MIN_SOURCES, ListingParser
 from newsterm.models import Article, Headline, Listing, Source
 from newsterm.store import (
     MATCH_END,
@@ -31,7 +31,7 @@ from newsterm.store import (
     TickerRow,
     open_store,
 )
-from newsterm.ticker_window import TickerWindow
+from newsterm.library.ticker_window import TickerWindow
 from newsterm.time_format import clock_text, display_zone
 
 # Re-exported for the faces: search snippets mark matched words with these.
