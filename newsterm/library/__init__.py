@@ -3,107 +3,47 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsterm.config import Settings
 from newsterm.desk import NewsDesk
-from newsterm.extract import EXTRACTOR_VERSION
-from newsterm.library.listing_parser import PARSE_POOL_MIN_SOURCES, ListingParser
-from newsterm.models import Article, Headline, Listing, Source
+from newsterm.library.articles import ArticleResult, Articles, PrefetchReport
+from newsterm.library.listing_parser import ListingParser
+from newsterm.library.refresh import LISTING_ACCEPT, Refreshing, SourceStatus
+from newsterm.library.ticker_window import TickerWindow
+from newsterm.models import Headline, Source
 from newsterm.store import (
     MATCH_END,
     MATCH_START,
-    ArticleContext,
     CacheInfo,
-    FetchState,
     Revision,
-    SearchHit,
     Store,
-    StoreCorrupt,
-    StoredArticle,
     StoreError,
     TickerRow,
     open_store,
 )
-from newsterm.library.ticker_window import TickerWindow
 from newsterm.time_format import clock_text, display_zone
 
-# Re-exported for the faces: search snippets mark matched words with these.
-__all__ = ["MATCH_END", "MATCH_START", "Library", "ArticleResult", "SourceStatus", "PrefetchReport"]
+# Re-exported for the faces: what they read back, and the markers around search matches.
+__all__ = [
+    "MATCH_END",
+    "MATCH_START",
+    "ArticleResult",
+    "Library",
+    "PrefetchReport",
+    "Revision",
+    "SourceStatus",
+    "StoreError",
+    "TickerRow",
+]
 
 if TYPE_CHECKING:  # the network layer imports httpx: keep it off the start-up path
-    from newsterm.net import Failure, Fetcher, Response
-
-ARTICLE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-LISTING_ACCEPT = (
-    "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
-    "application/xml;q=0.9,*/*;q=0.5"
-)
-
-ProgressCallback = Callable[["SourceStatus"], None]
-NOT_MODIFIED_UNASKED = "the server answered 304 Not Modified with nothing cached to show"
-log = logging.getLogger(__name__)
+    from newsterm.net import Fetcher
 
 
-@dataclass(slots=True)
-class SourceStatus:
-    """How refreshing one source went, in a form both the CLI and the TUI can show."""
-
-    source: Source
-    state: str
-    """One of "fetching", "ok", "not-modified", "failed", "deferred", "offline"."""
-    message: str = ""
-    """One line for the user: "12 new", "HTTP 503, retrying in 30 s", "offline: …"."""
-    new: int = 0
-    total: int = 0
-    next_page: str | None = None
-    unreachable: bool = False
-    """True when the failure means no network (DNS, no route, refused), not a bad site."""
-    gone: bool = False
-    """True when asking for this page again will not help: the site said it has no such
-    page (404, 410), or the page was read whole and lists nothing."""
-
-    @property
-    def ok(self) -> bool:
-        """Whether the source's headlines are as fresh as the site's (or unchanged)."""
-        return self.state in ("ok", "not-modified")
-
-
-@dataclass(slots=True)
-class ArticleResult:
-    """The outcome of opening an article: the article, or a one-line reason there is none."""
-
-    url: str
-    stored: StoredArticle | None = None
-    from_cache: bool = False
-    error: str | None = None
-    notice: str | None = None
-    """Something worth saying even though the article is shown ("reload failed: …")."""
-
-    @property
-    def article(self) -> Article | None:
-        """The article, when there is one."""
-        return self.stored.article if self.stored else None
-
-
-@dataclass(slots=True)
-class PrefetchReport:
-    """What `refresh --articles` did."""
-
-    fetched: int = 0
-    cached: int = 0
-    failed: int = 0
-    revised: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-class Library:
+class Library(Refreshing, Articles):
     """Reads go to the cache; the network is touched only to refresh, fetch or save."""
 
     def __init__(self, settings: Settings, store: Store) -> None:
@@ -115,6 +55,7 @@ class Library:
         self._fetcher: Fetcher | None = None
         self._active_urls: list[str] | None = None
         self._fetching: set[asyncio.Task] = set()
+        self._preparing = asyncio.Lock()
         """Source refreshes under way: closing cancels them before it closes the client."""
         self.desk = NewsDesk(store, settings)
         """Stories, watch and mute rules (newsterm.desk)."""
@@ -174,7 +115,9 @@ class Library:
         context reads the CA bundle (~0.1 s), which on the event loop would stall the keys."""
         fetcher = self._get_fetcher()
         if not fetcher.ready:
-            await asyncio.to_thread(fetcher.prepare)
+            async with self._preparing:  # one build, however many sources start at once
+                if not fetcher.ready:
+                    await asyncio.to_thread(fetcher.prepare)
         return fetcher
 
     # -- sources ---------------------------------------------------------------------------
@@ -294,404 +237,6 @@ class Library:
         """The zone times are shown in: the sources' own by default, None for the machine's."""
         return display_zone(self.settings.display_timezone, (s.timezone for s in self.sources()))
 
-    # -- refreshing ------------------------------------------------------------------------
-
-    async def refresh(
-        self,
-        sources: list[Source] | None = None,
-        *,
-        on_progress: ProgressCallback | None = None,
-        force: bool = False,
-    ) -> list[SourceStatus]:
-        """Fetch every source at once and store what each lists; report progress per source.
-
-        Nothing cached is deleted: a failed or partial fetch leaves the ticker as it was.
-        With `force`, a source waiting out a Retry-After is fetched anyway.
-        """
-        chosen = self.sources() if sources is None else sources
-        if self.offline:
-            statuses = [
-                SourceStatus(s, "offline", self.offline_reason or "offline") for s in chosen
-            ]
-            for status in statuses:
-                _report(on_progress, status)
-            return statuses
-        # Many sources: their pages are parsed in worker processes, which use the other cores.
-        workers = ListingParser(processes=len(chosen) >= PARSE_POOL_MIN_SOURCES)
-        tasks = [
-            asyncio.ensure_future(
-                self.refresh_source(s, on_progress=on_progress, force=force, parser=workers)
-            )
-            for s in chosen
-        ]
-        self._fetching.update(tasks)
-        try:
-            statuses = list(await asyncio.gather(*tasks))
-        except BaseException:
-            for task in tasks:  # none may go on fetching with nobody waiting for it
-                task.cancel()
-            raise
-        finally:
-            self._fetching.difference_update(tasks)
-            workers.close()
-        self._notice_offline(statuses)
-        await self.desk.attach_new()  # the new headlines join stories (in a thread)
-        return statuses
-
-    async def refresh_source(
-        self,
-        source: Source,
-        *,
-        url: str | None = None,
-        on_progress: ProgressCallback | None = None,
-        force: bool = False,
-        parser: ListingParser | None = None,
-    ) -> SourceStatus:
-        """Refresh one source (or fetch one of its further pages, given `url`); `parser` is
-        where its page is parsed (a thread unless refresh() passes its workers).
-
-        Never raises: a bug met on one source's page is that source's failure, not the
-        refresh's (every other source is still tried).
-        """
-        try:
-            return await self._refresh_source(source, url, on_progress, force, parser)
-        except Exception as error:
-            log.debug("refreshing %s failed", source.url, exc_info=True)
-            status = SourceStatus(source, "failed", f"error: {type(error).__name__}")
-            _report(on_progress, status)
-            return status
-
-    async def _refresh_source(
-        self,
-        source: Source,
-        url: str | None,
-        on_progress: ProgressCallback | None,
-        force: bool,
-        parser: ListingParser | None,
-    ) -> SourceStatus:
-        page_url = url or source.url
-        state = await asyncio.to_thread(self.store.fetch_state, page_url)
-        now = time.time()
-        if not force and state.next_try and state.next_try > now:
-            wait = clock_text(datetime.fromtimestamp(state.next_try, self.display_zone()))
-            status = SourceStatus(source, "deferred", f"waiting to retry until {wait}")
-            _report(on_progress, status)
-            return status
-        _report(on_progress, SourceStatus(source, "fetching", "fetching…"))
-
-        def retrying(message: str) -> None:
-            _report(on_progress, SourceStatus(source, "fetching", message))
-
-        conditional = url is None and bool(state.etag or state.last_modified)
-        fetched = await (await self._ready_fetcher()).fetch(
-            page_url,
-            etag=state.etag if conditional else None,
-            last_modified=state.last_modified if conditional else None,
-            accept=LISTING_ACCEPT,
-            on_retry=retrying,
-        )
-        parser = parser or ListingParser(processes=False)
-        status = await self._store_fetched_listing(source, state, fetched, parser, conditional)
-        _report(on_progress, status)
-        return status
-
-    async def _store_fetched_listing(
-        self,
-        source: Source,
-        state: FetchState,
-        fetched: Response | Failure,
-        parser: ListingParser,
-        conditional: bool,
-    ) -> SourceStatus:
-        from newsterm.net import Failure, is_offline
-
-        now = time.time()
-        state.last_attempt = now
-        if isinstance(fetched, Failure):
-            state.last_status = fetched.status
-            state.last_error = fetched.message
-            state.next_try = now + fetched.retry_after if fetched.retry_after else None
-            self._record_quietly(state)
-            return SourceStatus(
-                source,
-                "failed",
-                fetched.message,
-                unreachable=is_offline(fetched),
-                gone=fetched.status in (404, 410),
-            )
-        state.last_status = fetched.status
-        state.next_try = None
-        if fetched.not_modified and not conditional:
-            # "Not modified" since nothing: a server ignoring the conditions sent no listing.
-            state.last_error = NOT_MODIFIED_UNASKED
-            self._record_quietly(state)
-            return SourceStatus(source, "failed", NOT_MODIFIED_UNASKED)
-        if fetched.not_modified:
-            state.last_error = None
-            state.last_success = now
-            self._record_quietly(state)
-            return SourceStatus(source, "not-modified", "no change")
-        listing = await parser.parse(
-            fetched.body, fetched.url, fetched.content_type, source.timezone
-        )
-        read_whole = _read_whole(listing)
-        if not listing.headlines and listing.feeds:
-            # The page lists nothing we can read but advertises a feed: follow that instead.
-            feed = await self._get_fetcher().fetch(listing.feeds[0], accept=LISTING_ACCEPT)
-            if isinstance(feed, Failure) or feed.not_modified:
-                read_whole = False
-            else:
-                listing = await parser.parse(
-                    feed.body, feed.url, feed.content_type, source.timezone
-                )
-                read_whole = _read_whole(listing)
-        if not listing.headlines:
-            state.last_error = listing.reason or "no headlines found"
-            self._record_quietly(state)
-            return SourceStatus(source, "failed", state.last_error, gone=read_whole)
-        state.etag = fetched.etag
-        state.last_modified = fetched.last_modified
-        state.last_error = None
-        state.last_success = now
-        try:
-            # In a thread: SQLite releases the GIL, so other sources' I/O goes on meanwhile.
-            counts = await asyncio.to_thread(
-                self.store.store_listing, source, listing.headlines, state, now
-            )
-        except StoreError as error:
-            return SourceStatus(source, "failed", str(error))
-        return SourceStatus(
-            source,
-            "ok",
-            f"{counts.new} new" if counts.new else "up to date",
-            new=counts.new,
-            total=len(listing.headlines),
-            next_page=listing.next_page,
-        )
-
-    def _record_quietly(self, state: FetchState) -> None:
-        try:
-            self.store.record_fetch(state)
-        except StoreError:
-            pass  # failing to remember a failure must not hide the failure itself
-
-    def _notice_offline(self, statuses: list[SourceStatus]) -> None:
-        """Switch to offline mode when every source failed for want of a network."""
-        if statuses and all(s.unreachable for s in statuses):
-            self.offline = True
-            self.offline_reason = statuses[0].message
-
-    def go_online(self) -> None:
-        """Leave the automatic offline mode so the next refresh tries the network again."""
-        if not self.settings.offline:
-            self.offline = False
-            self.offline_reason = None
-
-    async def load_more(self, source: Source, next_page: str) -> SourceStatus:
-        """Fetch a listing's next page ("More news") and add its headlines."""
-        if self.offline:
-            return SourceStatus(source, "offline", self.offline_reason or "offline")
-        status = await self.refresh_source(source, url=next_page, force=True)
-        await self.desk.attach_new()
-        return status
-
-    # -- articles --------------------------------------------------------------------------
-
-    async def open_article(self, url: str, *, reload: bool = False) -> ArticleResult:
-        """The article behind a headline: from the cache, else (or on reload) from the network.
-
-        One read gathers what opening needs (the cached copy, the fetch state, the zone of
-        the source that lists it); a fetched article is kept with its fetch state in one write.
-        """
-        context = self._context(url)
-        cached = context.stored
-        if cached is not None and cached.article.extractor_version < EXTRACTOR_VERSION:
-            cached = await self._reextract(cached, self._zone_of(context)) or cached
-        if cached is not None and not reload:
-            self._touch(url)
-            return ArticleResult(url, cached, from_cache=True)
-        if self.offline:
-            if cached is not None:
-                return ArticleResult(url, cached, from_cache=True, notice="offline: showing cache")
-            return ArticleResult(url, error="not cached (offline)")
-        context.stored = cached
-        return await self._fetch_article(url, context)
-
-    async def _fetch_article(self, url: str, context: ArticleContext) -> ArticleResult:
-        from newsterm.net import Failure
-
-        if not url.startswith(("http://", "https://")):
-            return ArticleResult(url, error=f"not an http(s) URL: {url}")
-        cached, state = context.stored, context.state
-        fetched = await (await self._ready_fetcher()).fetch(
-            url,
-            etag=state.etag if cached else None,
-            last_modified=state.last_modified if cached else None,
-            accept=ARTICLE_ACCEPT,
-        )
-        state.last_attempt = time.time()
-        if isinstance(fetched, Failure):
-            state.last_status, state.last_error = fetched.status, fetched.message
-            self._record_quietly(state)
-            if cached is not None:
-                return ArticleResult(url, cached, True, notice=f"reload failed: {fetched.message}")
-            return ArticleResult(url, error=fetched.message)
-        if fetched.not_modified and cached is None:
-            # Nothing cached to be "not modified": keeping the empty answer would show an
-            # empty article as if it had been read.
-            state.last_status, state.last_error = fetched.status, NOT_MODIFIED_UNASKED
-            self._record_quietly(state)
-            return ArticleResult(url, error=NOT_MODIFIED_UNASKED)
-        state.last_status, state.last_error, state.last_success = fetched.status, None, time.time()
-        state.etag, state.last_modified = fetched.etag, fetched.last_modified
-        if fetched.not_modified and cached is not None:
-            self._record_quietly(state)
-            return ArticleResult(url, cached, from_cache=True, notice="unchanged since last fetch")
-        article = await asyncio.to_thread(
-            _extract,
-            fetched.body,
-            fetched.url,
-            fetched.content_type,
-            self._zone_of(context),
-            context.summary,
-        )
-        article.url = url  # keyed by the URL the ticker links to, whatever it redirected to
-        try:
-            stored, revised = self.store.record_article(
-                article,
-                fetched.body,
-                content_type=fetched.content_type,
-                final_url=fetched.url if fetched.url != url else None,
-                state=state,
-            )
-        except StoreError as error:
-            return ArticleResult(url, error=str(error))
-        notice = "the article changed since it was cached" if revised else None
-        return ArticleResult(url, stored, from_cache=False, notice=notice)
-
-    async def _reextract(self, cached: StoredArticle, timezone: str) -> StoredArticle | None:
-        """Run the current extractor over the stored raw page of an old cached article."""
-        raw = self.store.get_article(cached.article.url, with_raw=True)
-        if raw is None or raw.raw_html is None:
-            return None
-        article = await asyncio.to_thread(
-            _extract,
-            raw.raw_html,
-            raw.final_url or cached.article.url,
-            raw.content_type,
-            timezone,
-            None,
-        )
-        article.url = cached.article.url
-        try:
-            stored, _ = self.store.record_article(
-                article,
-                raw.raw_html,
-                content_type=raw.content_type,
-                final_url=raw.final_url,
-                fetched_at=raw.fetched_at,
-            )
-        except StoreError:
-            return None
-        return stored
-
-    def _context(self, url: str) -> ArticleContext:
-        """What opening `url` needs from the cache (nothing, if the cache cannot be read)."""
-        try:
-            return self.store.article_context(url)
-        except StoreCorrupt:
-            raise  # a damaged cache must be reported, not papered over with a refetch
-        except StoreError:
-            return ArticleContext(None, FetchState(url), None, None)
-
-    def _zone_of(self, context: ArticleContext) -> str:
-        """The zone the article's dates are read in: its source's, else the first configured."""
-        if context.timezone:
-            return context.timezone
-        return self.settings.sources[0].timezone if self.settings.sources else "UTC"
-
-    def _touch(self, url: str) -> None:
-        try:
-            self.store.touch_article(url)
-        except StoreError:
-            pass  # a missed "last opened" time only affects eviction order
-
-    async def save(self, url: str) -> ArticleResult:
-        """Fetch the article if it is not cached, then pin it; committed before this returns."""
-        result = await self.open_article(url)
-        if result.stored is None:
-            return result
-        try:
-            self.store.set_saved(result.stored.article.url, True)
-        except StoreError as error:
-            return ArticleResult(url, result.stored, result.from_cache, error=str(error))
-        result.stored.saved_at = result.stored.saved_at or time.time()
-        return result
-
-    def unsave(self, url: str) -> bool:
-        """Unpin a saved article (it stays cached until evicted); False if it was not saved."""
-        was_saved = self.store.is_saved(url)
-        self.store.set_saved(url, False)
-        return was_saved
-
-    def is_saved(self, url: str) -> bool:
-        """Whether the article is saved."""
-        return self.store.is_saved(url)
-
-    def saved(self) -> list[StoredArticle]:
-        """Saved articles, most recently saved first."""
-        return self.store.saved()
-
-    def revisions(self, url: str) -> list[Revision]:
-        """Earlier versions of an article that changed after it was first cached."""
-        return self.store.revisions(url)
-
-    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Full-text search over cached articles and headlines."""
-        return self.store.search(query, limit)
-
-    async def prefetch_articles(
-        self,
-        *,
-        limit: int = 500,
-        on_progress: Callable[[int, int, str], None] | None = None,
-    ) -> PrefetchReport:
-        """Fetch the bodies of the ticker's headlines for offline reading (bounded concurrency).
-
-        Headlines marked "Updated" since their article was cached are fetched again, so
-        the revision history picks up the change.
-        """
-        report = PrefetchReport()
-        rows = self.ticker_rows(0, limit)
-        urls = list(dict.fromkeys(r.url for r in rows))
-        cached = self.store.cached_urls(urls)
-        updated = {r.url for r in rows if r.label and r.label.lower() == "updated"}
-        todo = [u for u in urls if u not in cached or u in updated]
-        report.cached = len(urls) - len(todo)
-        if self.offline:
-            report.errors.append(self.offline_reason or "offline")
-            return report
-        done = 0
-
-        async def one(url: str) -> None:
-            nonlocal done
-            result = await self._fetch_article(url, self._context(url))
-            done += 1
-            if result.error:
-                report.failed += 1
-                report.errors.append(f"{url}: {result.error}")
-            else:
-                report.fetched += 1
-                if result.notice and "changed" in result.notice:
-                    report.revised += 1
-            if on_progress:
-                on_progress(done, len(todo), url)
-
-        # The fetcher bounds concurrency per host; gather in slices to bound memory too.
-        for start in range(0, len(todo), 64):
-            await asyncio.gather(*(one(u) for u in todo[start : start + 64]))
-        return report
-
     # -- cache upkeep and export -----------------------------------------------------------
 
     def evict(self) -> tuple[int, int]:
@@ -720,25 +265,3 @@ class Library:
         else:
             articles = self.store.all_articles()
         return export_articles(articles, directory, fmt)
-
-
-def _report(callback: ProgressCallback | None, status: SourceStatus) -> None:
-    if callback is not None:
-        callback(status)
-
-
-def _read_whole(listing: Listing) -> bool:
-    """Whether the page behind `listing` was read to its end (not cut short, not garbled)."""
-    from newsterm.sources import UNEXPECTED
-    from newsterm.sources.feed_safety import CUT_SHORT, UNREADABLE
-
-    reason = listing.reason or ""
-    return reason not in (CUT_SHORT, UNREADABLE) and not reason.startswith(UNEXPECTED)
-
-
-def _extract(
-    body: bytes, url: str, content_type: str | None, timezone: str, summary: str | None
-) -> Article:
-    from newsterm.extract import extract_article
-
-    return extract_article(body, url, content_type=content_type, timezone=timezone, summary=summary)

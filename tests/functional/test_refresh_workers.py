@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import newsterm.library
+import newsterm.library.refresh
 from newsterm.config import Settings, SourceSettings
 from newsterm.library import Library
 from newsterm.library.listing_parser import PARSE_POOL_MIN_SOURCES
@@ -59,7 +59,7 @@ async def test_a_large_refresh_parses_in_worker_processes_with_the_threads_resul
     assert all(s.total == 40 for s in statuses)
     assert workers_seen and min(workers_seen) >= 1  # parsing went to another process
 
-    monkeypatch.setattr(newsterm.library, "PARSE_POOL_MIN_SOURCES", len(urls) + 1)
+    monkeypatch.setattr(newsterm.library.refresh, "PARSE_POOL_MIN_SOURCES", len(urls) + 1)
     workers_seen.clear()
     _, thread_rows = await _refresh(tmp_path / "threads", urls, on_progress)
     assert workers_seen and max(workers_seen) == 0
@@ -139,7 +139,11 @@ def test_workers_end_with_a_killed_refresh(tmp_path, loopback):
     urls = [loopback.route("/quick", PAGE)]
     urls += [loopback.route(f"/slow-{n}", PAGE, delay=30) for n in range(PARSE_POOL_MIN_SOURCES)]
     sources = [arg for url in urls for arg in ("--source", url)]
-    env = {**os.environ, "NEWSTERM_DATA_DIR": str(tmp_path)}
+    # Room for every request at once: the quick one must not queue behind the slow ones
+    # for the loopback host's connection slots (whichever order the sources start in).
+    config = tmp_path / "config.toml"
+    config.write_text("[net]\nper_host = 64\ntotal = 64\n")
+    env = {**os.environ, "NEWSTERM_DATA_DIR": str(tmp_path), "NEWSTERM_CONFIG": str(config)}
     command = [sys.executable, "-m", "newsterm", "refresh", *sources]
     refresh = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

@@ -11,7 +11,7 @@ import threading
 import readability.readability
 
 import newsterm.extract.readability_engine
-import newsterm.library
+import newsterm.library.articles
 from newsterm.extract import extract_article
 from newsterm.sources.feed_safety import MAX_FEED_ITEMS
 from newsterm.ui.app import make_app
@@ -37,7 +37,7 @@ PAGES = {
 class ExtractionGate:
     """Holds each extraction the library starts until the test opens the gate.
 
-    The library extracts through `newsterm.library._extract`; this wraps it so the real
+    The library extracts through `newsterm.library.articles._extract`; this wraps it so the real
     extraction runs only after `open()`. A key that acts while the gate is shut acted while
     an extraction was under way, so the extraction is not blocking the event loop. Were it
     run on the loop, the loop would stop at the gate: after HANG_GUARD seconds the gate
@@ -76,7 +76,9 @@ async def test_hostile_pages_are_extracted_off_the_event_loop_while_keys_act(
     settings = make_settings(tmp_path, source)
     settings.net.max_bytes = 32 * MIB  # let the 20 MB page through to the extractor
     gate = ExtractionGate()
-    monkeypatch.setattr(newsterm.library, "_extract", gate.wrap(newsterm.library._extract))
+    monkeypatch.setattr(
+        newsterm.library.articles, "_extract", gate.wrap(newsterm.library.articles._extract)
+    )
     app = make_app(settings)
     async with app.run_test(size=(160, 50)) as pilot:
         try:

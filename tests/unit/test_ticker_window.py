@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from newsterm.library.ticker_window import TickerWindow
 from newsterm.models import Headline, Source
 from newsterm.store import open_store
-from newsterm.library.ticker_window import TickerWindow
 
 START = datetime(2025, 5, 16, 20, 0, tzinfo=UTC)
 
