@@ -16,7 +16,7 @@ from typing import Any
 
 from newsterm import __version__
 from newsterm.config import ConfigError, Settings, load_settings
-from newsterm.desk_cli import add_rule_commands, run_rule_command
+from newsterm.cli.desk import add_rule_commands, run_rule_command
 from newsterm.sanitize import clean_text, one_line
 from newsterm.time_format import check_display_zone, clock_text, date_time_text, day_header
 
