@@ -4,33 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
-import json
-import re
-import sys
-import time
-from collections.abc import Callable, Coroutine, Iterable, Iterator
-from datetime import datetime, tzinfo
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 from newsterm import __version__
-from newsterm.config import ConfigError, Settings, load_settings
+from newsterm.cli.articles import (
+    export_command,
+    read_command,
+    refresh_command,
+    save_command,
+    unsave_command,
+)
 from newsterm.cli.desk import add_rule_commands, run_rule_command
-from newsterm.sanitize import clean_text, one_line
-from newsterm.time_format import check_display_zone, clock_text, date_time_text, day_header
-
-# Rows read per query when a listing streams (headlines).
-_PAGE_ROWS = 1000
-# Failures listed one per line after `refresh --articles`; the rest are counted.
-_SHOWN_ERRORS = 10
-# What a URL starts with, as opposed to a file name.
-_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_HTTP_SCHEME = re.compile(r"[\x00-\x20]*https?:", re.IGNORECASE)
-
-
-class CommandError(Exception):
-    """A command that could not do what was asked; the message is printed as one line."""
+from newsterm.cli.listings import headlines_command, saved_command, search_command
+from newsterm.cli.output import CommandError, fail, os_error_text, url_argument
+from newsterm.cli.sources import cache_command, opml_command, sources_command
+from newsterm.config import ConfigError, Settings, load_settings
+from newsterm.time_format import check_display_zone
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,13 +156,13 @@ def main(argv: list[str] | None = None) -> int:
             settings.display_timezone = args.tz
         _check_display_zone(settings)  # a bad --tz or config zone is said before anything runs
         if getattr(args, "source", None):
-            args.source = [_url_argument(url) for url in args.source]
+            args.source = [url_argument(url) for url in args.source]
         if args.command is None:
             return _run_tui(settings, getattr(args, "source", None))
         handler = _COMMANDS[args.command]
         return asyncio.run(_with_library(settings, args, handler))
     except (ConfigError, CommandError) as error:
-        _fail(str(error))
+        fail(str(error))
         return 2 if isinstance(error, ConfigError) else 1
     except KeyboardInterrupt:
         return 130
@@ -180,31 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         # A file or folder the user named (or the data folder) that cannot be used: a
         # directory given as a file, a file as a folder, no permission, a full disk.
-        _fail(_os_error_text(error))
+        fail(os_error_text(error))
         return 1
     except Exception as error:  # a bug: still one line, never a traceback on the terminal
-        _fail(f"unexpected error ({type(error).__name__}: {error}); please report it")
+        fail(f"unexpected error ({type(error).__name__}: {error}); please report it")
         return 70
-
-
-def _os_error_text(error: OSError) -> str:
-    """ "NAME: reason" for an OSError, e.g. "notes.txt: Not a directory"."""
-    reason = error.strerror or str(error)
-    return f"{error.filename}: {reason}" if error.filename else reason
-
-
-def _url_argument(text: str) -> str:
-    """A URL given on the command line, read as a browser reads it; else a CommandError."""
-    from newsterm.urls import UrlRefused, check_url
-
-    try:
-        return check_url(text)
-    except UrlRefused as refused:
-        raise CommandError(f"{refused}: {text}") from None
-
-
-def _fail(message: str) -> None:
-    print(f"newsterm: {one_line(message)}", file=sys.stderr)
 
 
 def _run_tui(settings: Settings, sources: list[str] | None) -> int:
@@ -226,7 +197,7 @@ async def _with_library(settings: Settings, args: argparse.Namespace, handler: H
         raise CommandError(str(error)) from None
     try:
         if library.open_notice:
-            _fail(library.open_notice)
+            fail(library.open_notice)
         return await handler(library, args)
     except (StoreError, ValueError) as error:
         raise CommandError(str(error)) from None
@@ -237,358 +208,18 @@ async def _with_library(settings: Settings, args: argparse.Namespace, handler: H
 # -- commands ----------------------------------------------------------------------------------
 
 
-async def _headlines(library: Any, args: argparse.Namespace) -> int:
-    if not library.offline:
-        statuses = await library.refresh()
-        for status in statuses:
-            if not status.ok:
-                _fail(f"{status.source.display_name}: {status.message}")
-        if library.offline:
-            _fail(library.status_line())
-    if args.limit < 0:
-        raise CommandError("--limit takes 0 (every headline) or more")
-    rows = _ticker_rows(library, args.limit, muted=args.all, watched=args.watched)
-    desk = library.desk
-    if args.json:
-        sources = {s.id: s.url for s in library.store.sources()}  # once, not per row
-        _print_json_array(
-            {
-                "title": row.title,
-                "url": row.url,
-                "published": row.published.isoformat() if row.published else None,
-                "label": row.label,
-                "source": sources.get(row.source_id),
-                "story": row.story,
-                "watch": [rule.text for rule in desk.watch_matches(row)],
-                "muted": row.muted,
-            }
-            for row in rows
-        )
-        return 0
-    first = next(rows, None)
-    if not args.all and (muted := library.muted_count()):
-        _err(f"{muted} muted (--all shows them)")
-    if first is None:
-        if args.watched:
-            raise CommandError("no headline matches a watch rule")
-        if library.offline:
-            raise CommandError("no headlines cached yet (offline)")
-        raise CommandError("no headlines: every source failed or listed nothing")
-    zone = library.display_zone()
-    several = len(library.sources()) > 1
-    day: object = None
-    for index, row in enumerate(itertools.chain([first], rows)):
-        local = row.published.astimezone(zone) if row.published else None
-        row_day = local.date() if local else "undated"
-        if index == 0 or row_day != day:
-            if index:
-                _out("")
-            _out(day_header(local.date()) if local else "Undated")
-            day = row_day
-        clock = clock_text(local) if local else "     "
-        label = f"{row.label.upper()}  " if row.label else ""
-        source = f"[{row.source_name}] " if several else ""
-        mark = ("» " if desk.watch_matches(row) else "") + ("(muted) " if row.muted else "")
-        _out(f"{clock}  {mark}{label}{source}{row.title}")
-    return 0
-
-
-async def _refresh(library: Any, args: argparse.Namespace) -> int:
-    if library.offline:
-        raise CommandError("cannot refresh in offline mode")
-
-    def progress(status: Any) -> None:
-        if status.state != "fetching":
-            _err(f"{status.source.display_name}: {status.message}")
-
-    statuses = await library.refresh(on_progress=progress, force=True)
-    failed = [s for s in statuses if not s.ok]
-    if args.articles:
-
-        def article_progress(done: int, total: int, url: str) -> None:
-            _err(f"articles: {done}/{total}")
-
-        report = await library.prefetch_articles(limit=args.limit, on_progress=article_progress)
-        for error in report.errors[:_SHOWN_ERRORS]:
-            _err(f"article failed: {error}")
-        if len(report.errors) > _SHOWN_ERRORS:
-            _err(f"… and {len(report.errors) - _SHOWN_ERRORS} more failures")
-        _err(
-            f"articles: {report.fetched} fetched, {report.cached} already cached,"
-            f" {report.failed} failed, {report.revised} changed"
-        )
-    library.evict()
-    if statuses and len(failed) == len(statuses):
-        raise CommandError("every source failed to refresh")
-    return 0
-
-
-async def _read(library: Any, args: argparse.Namespace) -> int:
-    target = args.target
-    if _is_file_argument(target):
-        article = await _read_file(Path(target), args.url, library.settings)
-        stored_info: dict[str, Any] = {}
-    else:
-        if not _URL_SCHEME.match(target.strip()):
-            raise CommandError(f"no such file, and not an http(s) URL: {target}")
-        target = _url_argument(target)
-        result = await library.open_article(target, reload=args.reload)
-        if result.error:
-            raise CommandError(result.error)
-        if result.notice:
-            _err(result.notice)
-        article = result.article
-        stored_info = {
-            "from_cache": result.from_cache,
-            "saved": result.stored.saved,
-            "fetched_at": _iso_epoch(result.stored.fetched_at),
-            "revisions": result.stored.revision_count,
-        }
-        library.mark_read(target)
-    if args.json:
-        from newsterm.extract.article_json import article_to_json
-
-        _print_json(article_to_json(article) | stored_info)
-    elif args.markdown:
-        _out(article_markdown(article, library.display_zone()))
-    else:
-        _out(article_plain(article, library.display_zone()))
-    return 0
-
-
-def _is_file_argument(target: str) -> bool:
-    """Whether `read` was given a file: an existing path that does not start with http(s):."""
-    if _HTTP_SCHEME.match(target):
-        return False
-    try:
-        return Path(target).exists()
-    except (OSError, ValueError):  # a NUL byte, a name too long: not a file we can read
-        return False
-
-
-async def _read_file(path: Path, url: str | None, settings: Settings) -> Any:
-    from newsterm.extract import extract_article
-
-    try:
-        body = path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"cannot read {path}: {error.strerror}") from None
-    page_url = _url_argument(url) if url else path.resolve().as_uri()
-    timezone = settings.sources[0].timezone if settings.sources else "UTC"
-    try:
-        return await asyncio.to_thread(extract_article, body, page_url, timezone=timezone)
-    except Exception as error:  # the extractor's own errors carry a one-line message
-        raise CommandError(f"cannot extract {path}: {error}") from None
-
-
-async def _save(library: Any, args: argparse.Namespace) -> int:
-    url = _url_argument(args.url)
-    result = await library.save(url)
-    if result.error:
-        raise CommandError(result.error)
-    _err(f"saved: {result.article.title or url}")
-    return 0
-
-
-async def _unsave(library: Any, args: argparse.Namespace) -> int:
-    # As given too: a cache from an older version may hold the URL uncleaned.
-    if not library.unsave(_url_argument(args.url)) and not library.unsave(args.url):
-        raise CommandError(f"not saved: {args.url}")
-    _err(f"unsaved: {args.url}")
-    return 0
-
-
-async def _saved(library: Any, args: argparse.Namespace) -> int:
-    items = library.saved()
-    if args.json:
-        _print_json(
-            [
-                {
-                    "url": s.article.url,
-                    "title": s.article.title,
-                    "published": _iso(s.article.published),
-                    "saved_at": _iso_epoch(s.saved_at),
-                }
-                for s in items
-            ]
-        )
-        return 0
-    zone = library.display_zone()
-    for stored in items:
-        when = datetime.fromtimestamp(stored.saved_at, zone).strftime("%Y-%m-%d %H:%M")
-        _out(f"{when}  {stored.article.title}\n                  {stored.article.url}")
-    if not items:
-        _err("no saved articles")
-    return 0
-
-
-async def _search(library: Any, args: argparse.Namespace) -> int:
-    from newsterm.library import MATCH_END, MATCH_START
-
-    query = " ".join(args.query)
-    started = time.perf_counter()
-    hits = library.search(query, args.limit)
-    elapsed = time.perf_counter() - started
-    if args.json:
-        _print_json(
-            [
-                {
-                    "url": h.url,
-                    "title": h.title,
-                    "published": _iso(h.published),
-                    "snippet": h.snippet.replace(MATCH_START, "").replace(MATCH_END, ""),
-                    "cached": h.cached,
-                }
-                for h in hits
-            ]
-        )
-        return 0
-    bold = sys.stdout.isatty()
-    for hit in hits:
-        snippet = one_line(hit.snippet)
-        # Highlight after cleaning, so the only escape codes printed are ours.
-        snippet = snippet.replace(MATCH_START, "\x1b[1m" if bold else "")
-        snippet = snippet.replace(MATCH_END, "\x1b[0m" if bold else "")
-        marker = "" if hit.cached else " (headline only)"
-        print(f"{one_line(hit.title)}{marker}\n  {hit.url}\n  {snippet}\n")
-    _err(f"{_count(len(hits), 'result')} in {elapsed * 1000:.0f} ms")
-    return 0
-
-
-async def _export(library: Any, args: argparse.Namespace) -> int:
-    if args.directory.exists() and not args.directory.is_dir():
-        raise CommandError(f"cannot export to {args.directory}: it is a file, not a folder")
-    try:
-        paths = library.export(args.directory, args.format, saved_only=not args.all)
-    except OSError as error:
-        where = error.filename or args.directory
-        raise CommandError(f"cannot export to {where}: {error.strerror or error}") from None
-    _err(f"exported {_count(len(paths), 'article')} to {args.directory}")
-    return 0
-
-
-async def _sources(library: Any, args: argparse.Namespace) -> int:
-    if args.action == "list":
-        known = library.store.sources()
-        if args.json:
-            _print_json(
-                [{"url": s.url, "name": s.display_name, "timezone": s.timezone} for s in known]
-            )
-        for source in known if not args.json else []:
-            state = library.store.fetch_state(source.url)
-            last = (
-                f"ok {time.strftime('%Y-%m-%d %H:%M', time.localtime(state.last_success))}"
-                if state.last_success
-                else "never fetched"
-            )
-            error = f"; last error: {state.last_error}" if state.last_error else ""
-            _out(f"{source.display_name}  {source.url}  ({last}{error})")
-        return 0
-    if args.action == "add":
-        if args.timezone:
-            from newsterm.zones import zone
-
-            zone(args.timezone)  # an unknown zone is refused now, not when an article is read
-        url = _url_argument(args.url)
-        name = one_line(args.name)
-        if library.offline:
-            source = library.add_source(url, name, args.timezone)
-            _err(f"added {source.display_name}: {source.url} (not checked: offline)")
-            return 0
-        status = await library.add_source_checked(url, name, args.timezone)
-        if not status.ok:
-            raise CommandError(f"not added: {url}: {status.message}")
-        source = status.source
-        _err(f"added {source.display_name}: {source.url} ({_count(status.total, 'headline')})")
-        return 0
-    removed = library.remove_source(_url_argument(args.url)) if _looks_valid(args.url) else False
-    if not removed and not library.remove_source(args.url):
-        raise CommandError(f"no such source: {args.url}")
-    _err(f"removed: {args.url}")
-    return 0
-
-
-def _looks_valid(url: str) -> bool:
-    from newsterm.urls import clean_url
-
-    return clean_url(url) is not None
-
-
-async def _opml(library: Any, args: argparse.Namespace) -> int:
-    from newsterm.opml import read_opml, write_opml
-
-    if args.action == "import":
-        try:
-            body = args.file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
-        try:
-            found = read_opml(body)  # all or nothing: a broken file adds no source
-        except ValueError as error:
-            raise CommandError(f"{args.file}: {error}; nothing imported") from None
-        if not found:
-            raise CommandError(f"{args.file}: no http(s) feed or page in it; nothing imported")
-        for url, name in found:
-            library.add_source(url, name)
-        _err(f"imported {_count(len(found), 'source')}")
-        return 0
-    text = write_opml(library.store.sources())
-    if args.file:
-        try:
-            args.file.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise CommandError(f"cannot write {args.file}: {error.strerror}") from None
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-async def _cache(library: Any, args: argparse.Namespace) -> int:
-    if args.action == "vacuum":
-        before = library.cache_info().file_bytes
-        library.vacuum()
-        after = library.cache_info().file_bytes
-        _err(f"vacuumed: {_size(before)} → {_size(after)}")
-        return 0
-    if args.action == "evict":
-        articles, headlines = library.evict()
-        _err(f"evicted {articles} articles and {headlines} headlines")
-        return 0
-    info = library.cache_info()
-    figures = {
-        "path": str(info.path),
-        "file_bytes": info.file_bytes,
-        "sources": info.sources,
-        "headlines": info.headlines,
-        "articles": info.articles,
-        "saved": info.saved,
-        "revisions": info.revisions,
-        "article_bytes": info.article_bytes,
-    }
-    if args.json:
-        _print_json(figures)
-        return 0
-    _out(f"cache: {info.path} ({_size(info.file_bytes)})")
-    _out(
-        f"{_count(info.sources, 'source')}, {_count(info.headlines, 'headline')},"
-        f" {_count(info.articles, 'article')} ({_size(info.article_bytes)}), {info.saved} saved,"
-        f" {_count(info.revisions, 'revision')}"
-    )
-    return 0
-
-
 _COMMANDS: dict[str, Handler] = {
-    "headlines": _headlines,
-    "refresh": _refresh,
-    "read": _read,
-    "save": _save,
-    "unsave": _unsave,
-    "saved": _saved,
-    "search": _search,
-    "export": _export,
-    "sources": _sources,
-    "opml": _opml,
-    "cache": _cache,
+    "headlines": headlines_command,
+    "refresh": refresh_command,
+    "read": read_command,
+    "save": save_command,
+    "unsave": unsave_command,
+    "saved": saved_command,
+    "search": search_command,
+    "export": export_command,
+    "sources": sources_command,
+    "opml": opml_command,
+    "cache": cache_command,
     "watch": run_rule_command,
     "mute": run_rule_command,
 }
@@ -597,126 +228,8 @@ _COMMANDS: dict[str, Handler] = {
 # -- output ------------------------------------------------------------------------------------
 
 
-def article_plain(article: Any, zone: tzinfo | None) -> str:
-    """The article as plain text: title, a date/byline line, then the body."""
-    parts = [article.title or "(untitled)"]
-    meta = _article_meta(article, zone)
-    if meta:
-        parts.append(meta)
-    body = article.text
-    if article.lead and not body.startswith(article.lead):
-        body = f"{article.lead}\n\n{body}" if body else article.lead
-    return "\n".join(parts) + ("\n\n" + body if body else "")
-
-
-def article_markdown(article: Any, zone: tzinfo | None) -> str:
-    """The article as Markdown: a heading, a date/byline line in italics, then the body."""
-    parts = [f"# {article.title or '(untitled)'}"]
-    meta = _article_meta(article, zone)
-    if meta:
-        parts.append(f"*{meta}*")
-    body = article.markdown or article.text
-    if article.lead and not article.text.startswith(article.lead):
-        parts.append(f"**{article.lead}**")
-    parts.append(body)
-    return "\n\n".join(p for p in parts if p)
-
-
-def _article_meta(article: Any, zone: tzinfo | None) -> str:
-    from urllib.parse import urlsplit
-
-    bits = []
-    if article.published:
-        bits.append(date_time_text(article.published, zone))
-    if article.byline:
-        bits.append(article.byline)
-    host = urlsplit(article.url).hostname
-    if host:
-        bits.append(host)
-    return " · ".join(bits)
-
-
 def _check_display_zone(settings: Settings) -> None:
     try:
         check_display_zone(settings.display_timezone)
     except ValueError:
         raise CommandError(f"unknown time zone: {settings.display_timezone}") from None
-
-
-def _count(number: int, noun: str) -> str:
-    """A count and its noun: "1 result", "2 results"."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _out(text: str) -> None:
-    # Cached text was cleaned when stored; cleaning again on the way out costs little and
-    # protects the terminal from rows written by an older version.
-    print(clean_text(text))
-
-
-def _err(text: str) -> None:
-    print(one_line(text), file=sys.stderr)
-
-
-def _ticker_rows(
-    library: Any, limit: int, *, muted: bool = False, watched: bool = False
-) -> Iterator[Any]:
-    """The ticker's rows newest first, `limit` at most (0: every one), read a page at a time
-    by key: a million rows go through with the memory of one page. With `muted`, rows mute
-    rules hide are listed too; with `watched`, only rows a watch rule matches (filtered as
-    they stream: the limit counts matches)."""
-    window = library.ticker_with_muted() if muted else library.ticker
-    if watched:
-        found = library.desk.watched(_window_rows(window, 0))
-        return itertools.islice(found, limit) if limit > 0 else found
-    return _window_rows(window, limit)
-
-
-def _window_rows(window: Any, limit: int) -> Iterator[Any]:
-    left = limit if limit > 0 else None
-    size = min(left or _PAGE_ROWS, _PAGE_ROWS)
-    page = window.newest(size)
-    while page:
-        if left is not None:
-            page = page[:left]
-            left -= len(page)
-        yield from page
-        if left == 0 or len(page) < size:
-            return
-        size = min(left or _PAGE_ROWS, _PAGE_ROWS)
-        page = window.older_than(page[-1].key, size)
-
-
-def _print_json_array(items: Iterable[Any]) -> None:
-    """A JSON array written as it is made, one compact object per line: the memory of one
-    item whatever the count, and still one JSON document for any JSON reader."""
-    out = sys.stdout
-    separator = "[\n"
-    for item in items:
-        out.write(separator)
-        out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
-        separator = ",\n"
-    out.write("[]\n" if separator == "[\n" else "\n]\n")
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _iso_epoch(value: float | None) -> str | None:
-    if value is None:
-        return None
-    return datetime.fromtimestamp(value).astimezone().isoformat(timespec="seconds")
-
-
-def _size(count: int) -> str:
-    value = float(count)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"

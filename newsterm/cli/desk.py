@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from typing import Any
 
-from newsterm.sanitize import clean_text, one_line
+from newsterm.cli.output import err
+from newsterm.sanitize import clean_text
 
 LIST_HELP = {
     "watch": "mark headlines that match: words, source:URL or label:TEXT",
@@ -47,20 +47,16 @@ async def run_rule_command(library: Any, args: argparse.Namespace) -> int:
         for entry in [] if args.json else entries:
             print(clean_text(entry.rule.text + ("  (config)" if entry.from_config else "")))
         if not entries and not args.json:
-            _err(f"no {list_name} rules")
+            err(f"no {list_name} rules")
         return 0
     text = " ".join(args.rule)
     if args.action == "add":
         rule = desk.add(list_name, text)
         if list_name == "mute":
-            _err(f"muted: {rule.text} ({library.muted_count()} cached headlines muted in all)")
+            err(f"muted: {rule.text} ({library.muted_count()} cached headlines muted in all)")
         else:
-            _err(f"watching: {rule.text}")
+            err(f"watching: {rule.text}")
         return 0
     rule = desk.remove(list_name, text)
-    _err(f"removed: {rule.text}")
+    err(f"removed: {rule.text}")
     return 0
-
-
-def _err(text: str) -> None:
-    print(one_line(text), file=sys.stderr)
