@@ -60,6 +60,9 @@ async def test_a_large_refresh_parses_in_worker_processes_with_the_threads_resul
     assert workers_seen and min(workers_seen) >= 1  # parsing went to another process
 
     monkeypatch.setattr(newsterm.library.refresh, "PARSE_POOL_MIN_SOURCES", len(urls) + 1)
+    deadline = time.monotonic() + 30  # a hang guard: the first refresh's workers exit at once
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
     workers_seen.clear()
     _, thread_rows = await _refresh(tmp_path / "threads", urls, on_progress)
     assert workers_seen and max(workers_seen) == 0
