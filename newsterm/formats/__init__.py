@@ -1,0 +1,1 @@
+"""Files in and out: OPML source lists, exported articles."""

@@ -1,0 +1,1 @@
+"""What the tests share: the loopback HTTP server, hostile feeds, app and CLI helpers."""
