@@ -50,9 +50,9 @@ from readability import Document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsterm.charset import decode_body  # noqa: E402
 from newsterm.extract import extract_article  # noqa: E402
 from newsterm.models import Article  # noqa: E402
+from newsterm.text.charset import decode_body  # noqa: E402
 
 TOKEN = re.compile(r"\w+")
 DEV_DIGITS = "01234567"

@@ -13,7 +13,7 @@ are shared and noisy. This prints the times, one row per input:
 - pages through `extract_article` and through `sources.parse`: nested 300 and 100,000 deep,
   a 20 MB page, 1,000,000 spaces < 5 s; the page of unclosed story divs the fuzz run found
   < 1 s through `extract_article`;
-- `newsterm.net.Fetcher` against the loopback server (tests/loopback.py): a 200 MiB gzip
+- `newsterm.net.Fetcher` against the loopback server (tests/support/loopback.py): a 200 MiB gzip
   bomb (stopped at the 10 MiB decoded cap) < 10 s; a body trickling at 1 byte/s under a
   1.5 s deadline < 3 s;
 - for reference, the fixture news page through `sources.parse` (preset and generic) < 50 ms.
@@ -43,8 +43,8 @@ from newsterm.config import NetSettings  # noqa: E402
 from newsterm.extract import ExtractionError, extract_article  # noqa: E402
 from newsterm.net import Failure, Fetcher  # noqa: E402
 from newsterm.sources import parse  # noqa: E402
-from tests.hostile_feeds import big_feed, billion_laughs  # noqa: E402
-from tests.loopback import MIB, SITE_ROOT, LoopbackServer  # noqa: E402
+from tests.support.hostile_feeds import big_feed, billion_laughs  # noqa: E402
+from tests.support.loopback import MIB, SITE_ROOT, LoopbackServer  # noqa: E402
 
 FEED_URL = "https://example.org/rss"
 NEWS_URL = "https://example.org/news"

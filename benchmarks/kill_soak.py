@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.functional.test_kill_safety import KillSoak  # noqa: E402
-from tests.loopback import SITE_ROOT, LoopbackServer  # noqa: E402
+from tests.support.loopback import SITE_ROOT, LoopbackServer  # noqa: E402
 
 
 def main() -> int:

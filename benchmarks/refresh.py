@@ -55,7 +55,7 @@ def feed_body(number: int, base: str) -> bytes:
 
 def serve(count: int, delay: float, hosts: int) -> None:
     """Child process: serve `count` sources over `hosts` addresses (0: one address each)."""
-    from tests.loopback import SITE_ROOT, LoopbackServer
+    from tests.support.loopback import SITE_ROOT, LoopbackServer
 
     if hosts == 0:
         page = (SITE_ROOT / "news.html").read_bytes()

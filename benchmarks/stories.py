@@ -106,7 +106,7 @@ def measure_refresh_path(rows: list[tuple[Headline, str]]) -> None:
     import tempfile
 
     from newsterm.config import Settings
-    from newsterm.desk import NewsDesk
+    from newsterm.library.desk import NewsDesk
     from newsterm.models import Source
     from newsterm.store import open_store
 

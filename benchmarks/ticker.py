@@ -60,7 +60,7 @@ def feed_body(number: int, feeds: int, base: str) -> bytes:
 
 def serve(feeds: int, hosts: int) -> None:
     """Child process: serve `feeds` feeds over `hosts` loopback addresses until stdin closes."""
-    from tests.loopback import LoopbackServer
+    from tests.support.loopback import LoopbackServer
 
     servers = [LoopbackServer(None, host=f"127.0.0.{n + 1}").start() for n in range(hosts)]
     for number in range(feeds):

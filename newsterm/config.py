@@ -315,8 +315,8 @@ def _rules_from(value: Any, where: str) -> list[str]:
 
 def _check_zone(name: str, where: str, *, display: bool = False) -> None:
     """Refuse a time zone the app would fail on later, naming where it was set."""
-    from newsterm.time_format import check_display_zone
-    from newsterm.zones import zone
+    from newsterm.text.time_format import check_display_zone
+    from newsterm.text.zones import zone
 
     try:
         if display:

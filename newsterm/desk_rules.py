@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsterm.models import Headline
-from newsterm.words import fold, words
+from newsterm.text.words import fold, words
 
 MAX_RULE_LENGTH = 200
 """Longest rule text accepted: a rule is a few words, not a document."""

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from newsterm.models import Headline
-from newsterm.words import words
+from newsterm.text.words import words
 
 STORY_WINDOW = timedelta(hours=48)
 """Two groups whose headlines are further apart than this are different stories.

@@ -23,7 +23,7 @@ from newsterm.library import SourceStatus  # noqa: E402
 from newsterm.models import Headline  # noqa: E402
 from newsterm.store import FetchState  # noqa: E402
 from newsterm.ui.app import NewstermApp, make_app  # noqa: E402
-from tests.functional.test_app_support import (  # noqa: E402
+from tests.support.app import (  # noqa: E402
     FIXED_NOW,
     SEED_URL,
     fill_library,

@@ -1,1 +1,1 @@
-"""newsterm's tests; a package so that `tests.loopback` can be imported and run with -m."""
+"""newsterm's tests; a package so that `tests.support.loopback` can be imported and run with -m."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.loopback import SITE_ROOT, LoopbackServer
+from tests.support.loopback import SITE_ROOT, LoopbackServer
 
 # Tests talk to 127.0.0.1 only. A proxy from the developer's environment would carry loopback
 # requests (and the deliberate DNS failures) off the machine, so none is used in tests or in

@@ -21,7 +21,7 @@ from newsterm.cli.listings import headlines_command, saved_command, search_comma
 from newsterm.cli.output import CommandError, fail, os_error_text, url_argument
 from newsterm.cli.sources import cache_command, opml_command, sources_command
 from newsterm.config import ConfigError, Settings, load_settings
-from newsterm.time_format import check_display_zone
+from newsterm.text.time_format import check_display_zone
 
 
 def build_parser() -> argparse.ArgumentParser:

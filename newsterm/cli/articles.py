@@ -19,7 +19,7 @@ from newsterm.cli.output import (
     url_argument,
 )
 from newsterm.config import Settings
-from newsterm.time_format import date_time_text
+from newsterm.text.time_format import date_time_text
 
 # Failures listed one per line after `refresh --articles`; the rest are counted.
 _SHOWN_ERRORS = 10

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from newsterm.cli.output import err
-from newsterm.sanitize import clean_text
+from newsterm.text.sanitize import clean_text
 
 LIST_HELP = {
     "watch": "mark headlines that match: words, source:URL or label:TEXT",

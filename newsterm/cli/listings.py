@@ -21,8 +21,8 @@ from newsterm.cli.output import (
     print_json,
     print_json_array,
 )
-from newsterm.sanitize import one_line
-from newsterm.time_format import clock_text, day_header
+from newsterm.text.sanitize import one_line
+from newsterm.text.time_format import clock_text, day_header
 
 # Rows read per query when a listing streams (headlines).
 _PAGE_ROWS = 1000

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from newsterm.sanitize import clean_text, one_line
+from newsterm.text.sanitize import clean_text, one_line
 
 
 class CommandError(Exception):
@@ -23,7 +23,7 @@ def os_error_text(error: OSError) -> str:
 
 def url_argument(text: str) -> str:
     """A URL given on the command line, read as a browser reads it; else a CommandError."""
-    from newsterm.urls import UrlRefused, check_url
+    from newsterm.text.urls import UrlRefused, check_url
 
     try:
         return check_url(text)

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from newsterm.cli.output import CommandError, err, out, plural, print_json, size_text, url_argument
-from newsterm.sanitize import one_line
+from newsterm.text.sanitize import one_line
 
 
 async def sources_command(library: Any, args: argparse.Namespace) -> int:
@@ -30,7 +30,7 @@ async def sources_command(library: Any, args: argparse.Namespace) -> int:
         return 0
     if args.action == "add":
         if args.timezone:
-            from newsterm.zones import zone
+            from newsterm.text.zones import zone
 
             zone(args.timezone)  # an unknown zone is refused now, not when an article is read
         url = url_argument(args.url)
@@ -53,13 +53,13 @@ async def sources_command(library: Any, args: argparse.Namespace) -> int:
 
 
 def _looks_valid(url: str) -> bool:
-    from newsterm.urls import clean_url
+    from newsterm.text.urls import clean_url
 
     return clean_url(url) is not None
 
 
 async def opml_command(library: Any, args: argparse.Namespace) -> int:
-    from newsterm.opml import read_opml, write_opml
+    from newsterm.formats.opml import read_opml, write_opml
 
     if args.action == "import":
         try:

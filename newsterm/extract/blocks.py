@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from newsterm.sanitize import clean_text, one_line
+from newsterm.text.sanitize import clean_text, one_line
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Elements that start a new block. Anything else is inline unless it contains one of these.

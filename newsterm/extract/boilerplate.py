@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newsterm import dates
 from newsterm.extract.blocks import Block
-from newsterm.sanitize import one_line
+from newsterm.text import dates
+from newsterm.text.sanitize import one_line
 
 # Elements that never hold article text. Dropped wherever they are, unless one of them wraps
 # the article (some CMSs put the whole page in a <form> or a <header>), see _wraps_article.

@@ -13,8 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from newsterm import dates
-from newsterm.sanitize import one_line
+from newsterm.text import dates
+from newsterm.text.sanitize import one_line
 
 ARTICLE_TYPES = frozenset(
     {

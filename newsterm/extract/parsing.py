@@ -8,8 +8,8 @@ import threading
 import lxml.etree
 import lxml.html
 
-from newsterm.charset import _is_utf8, decode_body
-from newsterm.sanitize import clean_markup
+from newsterm.text.charset import _is_utf8, decode_body
+from newsterm.text.sanitize import clean_markup
 
 # Bytes beyond this are not even decoded: no real article page comes near it, and decoding
 # and scanning a hostile 100 MB body would cost seconds before any cap could apply.

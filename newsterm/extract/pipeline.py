@@ -10,7 +10,6 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement, document_fromstring
 
-from newsterm import zones
 from newsterm.extract import EXTRACTOR_VERSION
 from newsterm.extract.blocks import (
     Block,
@@ -35,7 +34,8 @@ from newsterm.extract.readability_engine import readability_summary
 from newsterm.extract.site_rules import SiteRule, rule_for, select
 from newsterm.extract.standfirst import choose_lead, find_candidates
 from newsterm.models import Article
-from newsterm.sanitize import one_line
+from newsterm.text import zones
+from newsterm.text.sanitize import one_line
 
 # Below this much body text readability is taken to have missed (a teaser, a caption or
 # nothing), and the page's <article>/<main> element is tried; the longer result wins.

@@ -7,8 +7,8 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from newsterm.models import Source
-from newsterm.sanitize import one_line
-from newsterm.urls import clean_url
+from newsterm.text.sanitize import one_line
+from newsterm.text.urls import clean_url
 
 MAX_OPML_BYTES = 5 * 1024 * 1024
 MAX_NAME_CHARS = 200
@@ -21,7 +21,7 @@ def read_opml(body: bytes) -> list[tuple[str, str]]:
 
     The file is read whole or not at all: a file that is not well-formed XML (a cut
     download, an HTML error page) raises ValueError saying where it breaks, so an import
-    never adds half a list. URLs are cleaned (newsterm.urls) and names made one clean line.
+    never adds half a list. URLs are cleaned (newsterm.text.urls) and names made one clean line.
     """
     from lxml import etree
 

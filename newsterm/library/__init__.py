@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsterm.config import Settings
-from newsterm.desk import NewsDesk
 from newsterm.library.articles import ArticleResult, Articles, PrefetchReport
+from newsterm.library.desk import NewsDesk
 from newsterm.library.listing_parser import ListingParser
 from newsterm.library.refresh import LISTING_ACCEPT, Refreshing, SourceStatus
 from newsterm.library.ticker_window import TickerWindow
@@ -24,7 +24,7 @@ from newsterm.store import (
     TickerRow,
     open_store,
 )
-from newsterm.time_format import clock_text, display_zone
+from newsterm.text.time_format import clock_text, display_zone
 
 # Re-exported for the faces: what they read back, and the markers around search matches.
 __all__ = [
@@ -58,7 +58,7 @@ class Library(Refreshing, Articles):
         self._preparing = asyncio.Lock()
         """Source refreshes under way: closing cancels them before it closes the client."""
         self.desk = NewsDesk(store, settings)
-        """Stories, watch and mute rules (newsterm.desk)."""
+        """Stories, watch and mute rules (newsterm.library.desk)."""
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -258,7 +258,7 @@ class Library(Refreshing, Articles):
 
     def export(self, directory: Path, fmt: str, *, saved_only: bool = True) -> list[Path]:
         """Write articles (saved ones, or every cached one) to one file each."""
-        from newsterm.export import export_articles
+        from newsterm.formats.export import export_articles
 
         if saved_only:
             articles = self.store.saved()

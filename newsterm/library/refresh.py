@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from newsterm.library.listing_parser import PARSE_POOL_MIN_SOURCES, ListingParser
 from newsterm.models import Listing, Source
 from newsterm.store import FetchState, StoreError
-from newsterm.time_format import clock_text
+from newsterm.text.time_format import clock_text
 
 if TYPE_CHECKING:  # the network layer imports httpx: keep it off the start-up path
     from newsterm.net import Failure, Response

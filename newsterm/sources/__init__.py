@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
-from newsterm import zones
 from newsterm.models import Listing
+from newsterm.text import zones
 
 MAX_LISTING_BYTES = 5 * 1024 * 1024
 """Only this much of a body is read: a news list is far smaller, and a 20 MB page is hostile."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from newsterm.charset import decode_body
 from newsterm.sources.sniffing import first_element_name
+from newsterm.text.charset import decode_body
 
 MAX_FEED_ITEMS = 2000
 """Items kept from one feed. feedparser needs ~0.2 ms per item, so 10,000 items would take

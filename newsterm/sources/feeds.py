@@ -6,12 +6,12 @@ import io
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from newsterm import dates
 from newsterm.models import Headline, Listing
-from newsterm.sanitize import clean_markup, one_line
 from newsterm.sources.feed_safety import MAX_FEED_ITEMS, UNREADABLE, FeedRefused, defuse_feed
 from newsterm.sources.links import absolute_http_url, same_document_key
 from newsterm.sources.rows import MAX_LABEL_CHARS, MAX_TITLE_CHARS
+from newsterm.text import dates
+from newsterm.text.sanitize import clean_markup, one_line
 
 NO_ITEMS = "the feed has no items"
 MAX_SUMMARY_CHARS = 10_000

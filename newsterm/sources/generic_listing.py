@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
-from newsterm import dates, zones
-from newsterm.sanitize import one_line
 from newsterm.sources.links import absolute_http_url
 from newsterm.sources.rows import DayHeader, ListedItem, Row
+from newsterm.text import dates, zones
+from newsterm.text.sanitize import one_line
 
 # Bounds that keep a hostile or huge page linear: a news list has tens of items, not thousands.
 MAX_TIME_TEXTS = 3000

@@ -8,9 +8,9 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newsterm import dates
-from newsterm.charset import decode_body
-from newsterm.sanitize import one_line
+from newsterm.text import dates
+from newsterm.text.charset import decode_body
+from newsterm.text.sanitize import one_line
 
 # Elements whose text is never listing text. SVG goes too: icons carry <title> text.
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "math", "iframe", "object")
@@ -30,7 +30,7 @@ _MAX_TIME_ELEMENTS = 20
 def load_html(body: bytes, content_type: str | None) -> HtmlElement | None:
     """The page as a tree with scripts, styles and comments removed; None if unparsable.
 
-    The body is decoded with the charset rules of `newsterm.charset` and handed to lxml as
+    The body is decoded with the charset rules of `newsterm.text.charset` and handed to lxml as
     UTF-8, so a `<meta charset>` that disagrees with the header cannot re-decode it wrongly.
     libxml2 caps nesting at 256 levels, which keeps a 100,000-deep page harmless.
     """

@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 from lxml.html import HtmlElement
 
-from newsterm.sanitize import one_line
-from newsterm.urls import MAX_URL_CHARS, clean_url
+from newsterm.text.sanitize import one_line
+from newsterm.text.urls import MAX_URL_CHARS, clean_url
 
 _LEADING_JUNK = "".join(chr(code) for code in range(0x21))
 _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
@@ -27,7 +27,7 @@ _PAGE_HREF = re.compile(r"[?&](?:page|p|pg|paged)=\d", re.IGNORECASE)
 def absolute_http_url(href: str | None, base: str) -> str | None:
     """`href` resolved against `base` as a browser would, if that is an http(s) URL; else None.
 
-    The result is newsterm.urls.clean_url's: no controls or invisible characters, and the
+    The result is newsterm.text.urls.clean_url's: no controls or invisible characters, and the
     host a browser would open (a backslash is a slash), so what is listed is what is opened.
     """
     if not href or not isinstance(href, str) or len(href) > MAX_URL_CHARS:

@@ -8,9 +8,9 @@ from functools import lru_cache
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from newsterm.sanitize import one_line
 from newsterm.sources.presets import Preset
 from newsterm.sources.rows import DayHeader, ListedItem, Row
+from newsterm.text.sanitize import one_line
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from newsterm import dates
 from newsterm.models import Headline
-from newsterm.sanitize import one_line
 from newsterm.sources.links import absolute_http_url, same_document_key
+from newsterm.text import dates
+from newsterm.text.sanitize import one_line
 
 MAX_TITLE_CHARS = 500
 MAX_LABEL_CHARS = 40

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from newsterm.charset import decode_body
+from newsterm.text.charset import decode_body
 
 SNIFF_BYTES = 4096
 _FEED_ROOTS = {"rss", "feed", "rdf"}

@@ -1,6 +1,6 @@
 """The news desk's room: each headline's story and muted flag, and the watch and mute rules."""
 
-# The store keeps what newsterm.desk decides, so that start-up reads it instead of
+# The store keeps what newsterm.library.desk decides, so that start-up reads it instead of
 # recomputing it: a story id per headline (NULL until grouped) and a muted flag that every
 # ticker query filters on (store/headlines.source_filter). Deciding is not done here: the
 # desk hands over a matcher, which is run inside SQLite over the rows (one pass, writing

@@ -23,7 +23,7 @@ class HeadlineRoom(StoreConnection):
     """What the ticker shows: headlines per source, newest first, with read state."""
 
     mute_matcher: Callable[[Headline], bool] | None = None
-    """Whether a mute rule hides a headline (set by newsterm.desk): each stored headline's
+    """Whether a mute rule hides a headline (set by newsterm.library.desk): each stored headline's
     muted flag is set from it as it is written, so a muted one is never shown even briefly."""
 
     def store_listing(
@@ -140,7 +140,7 @@ def source_filter(
     source_ids: list[int] | None, *, newest_first: bool = False, include_muted: bool = False
 ) -> tuple[str, list[int]]:
     """A WHERE clause for headlines of these sources (all when None), muted ones left out
-    unless `include_muted` (the muted flag is exact: newsterm.desk keeps it up to date)."""
+    unless `include_muted` (the muted flag is exact: newsterm.library.desk keeps it up to date)."""
     conditions: list[str] = [] if include_muted else ["h.muted = 0"]
     params: list[int] = []
     if source_ids is not None and not source_ids:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsterm.models import Article, Headline, Source
-from newsterm.sanitize import clean_text
+from newsterm.text.sanitize import clean_text
 
 # The latest time the store keeps or hands out: the last day of year 9998, so that its
 # local time in any zone (UTC−12 … UTC+14) is still a datetime. Times before 1970 are
@@ -56,7 +56,7 @@ class TickerRow:
     sort_key: float = 0.0
     """Where the row sorts (its published time, else when first seen): see `key`."""
     story: str | None = None
-    """The story it belongs to (newsterm.desk), None until grouped."""
+    """The story it belongs to (newsterm.library.desk), None until grouped."""
     muted: bool = False
     """Whether a mute rule hides it (shown only when muted rows are asked for)."""
     source_url: str = ""

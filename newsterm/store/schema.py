@@ -285,7 +285,7 @@ MIGRATIONS: dict[int, str] = {
     """,
     # Version 4: the news desk. Each headline keeps its story id (stories.StoryIndex), so
     # start-up never regroups the cache, and whether a mute rule hides it, so every ticker
-    # query filters muted rows exactly in SQL; both are set by newsterm.desk after a
+    # query filters muted rows exactly in SQL; both are set by newsterm.library.desk after a
     # refresh stores new rows (story NULL: not grouped yet). Watch and mute rules are kept
     # by the text the user wrote and a folded key that makes "Kyiv" and "KYIV" one rule.
     4: """

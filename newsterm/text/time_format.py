@@ -23,7 +23,7 @@ def display_zone(name: str, source_zones: Iterable[str]) -> tzinfo | None:
     The machine's zone is None, not a tzinfo, because `astimezone(None)` asks the C library,
     which knows every form TZ can take and the summer time of any date.
     """
-    from newsterm.zones import zone
+    from newsterm.text.zones import zone
 
     if name == LOCAL_ZONE:
         return None
@@ -41,7 +41,7 @@ def display_zone(name: str, source_zones: Iterable[str]) -> tzinfo | None:
 def check_display_zone(name: str) -> None:
     """Raise ValueError for a display_timezone setting that names no zone."""
     if name and name != LOCAL_ZONE:
-        from newsterm.zones import zone
+        from newsterm.text.zones import zone
 
         zone(name)
 

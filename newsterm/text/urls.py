@@ -8,7 +8,7 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
-from newsterm.sanitize import clean_text
+from newsterm.text.sanitize import clean_text
 
 MAX_URL_CHARS = 4096
 """Longer URLs are refused: no news link needs more, and each is stored and shown."""

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from newsterm.sanitize import screen_line
+from newsterm.text.sanitize import screen_line
 from newsterm.ui.newsterm_theme import NEWSTERM_THEME
 from newsterm.ui.screens.main_screen import MainScreen
 from newsterm.ui.widgets.article_reader import ArticleReader

@@ -13,8 +13,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from newsterm.sanitize import for_terminal, screen_line
-from newsterm.time_format import date_time_text
+from newsterm.text.sanitize import for_terminal, screen_line
+from newsterm.text.time_format import date_time_text
 
 if TYPE_CHECKING:
     from newsterm.models import Article

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from newsterm.sanitize import for_terminal
+from newsterm.text.sanitize import for_terminal
 
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x20\x7f-\x9f]")
 

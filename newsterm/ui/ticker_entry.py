@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
-from newsterm.time_format import clock_text
+from newsterm.text.time_format import clock_text
 
 if TYPE_CHECKING:
     from newsterm.library import TickerRow

@@ -26,7 +26,7 @@ from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
 from newsterm.ui.widgets.key_footer import KeyFooter
-from tests.functional.test_app_support import (
+from tests.support.app import (
     FIXED_NOW,
     SEED_URL,
     fill_library,

@@ -15,8 +15,8 @@ from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
 from newsterm.ui.widgets.status_line import StatusLine
-from tests.functional.test_app_support import make_settings, screen_text
-from tests.loopback import SITE_ROOT, Reply
+from tests.support.app import make_settings, screen_text
+from tests.support.loopback import SITE_ROOT, Reply
 
 FIRST_TITLE = "Russian demands at Istanbul talks are unacceptable to Ukraine, MFA says"
 ARTICLE_TITLE = "Russia uses new technologies to influence European elections — top EU diplomat"

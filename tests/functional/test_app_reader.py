@@ -8,7 +8,7 @@ from newsterm.models import Article, Headline
 from newsterm.ui.app import make_app
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
-from tests.functional.test_app_support import (
+from tests.support.app import (
     FIXED_NOW,
     SEED_URL,
     fill_library,

@@ -18,7 +18,7 @@ from newsterm.ui.screens.main_screen import MainScreen
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
 from newsterm.ui.widgets.status_line import StatusLine
-from tests.functional.test_app_support import (
+from tests.support.app import (
     FIXED_NOW,
     fill_library,
     frozen_clock,

@@ -12,7 +12,7 @@ from newsterm.ui.app import make_app
 from newsterm.ui.widgets import headline_ticker
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
-from tests.functional.test_app_support import (
+from tests.support.app import (
     FIXED_NOW,
     fill_library,
     frozen_clock,
@@ -20,7 +20,7 @@ from tests.functional.test_app_support import (
     screen_segments,
     screen_text,
 )
-from tests.machine_zone import machine_zone
+from tests.support.machine_zone import machine_zone
 
 KYIV_EVENING = datetime.fromisoformat("2025-05-16T19:00:00+03:00")
 

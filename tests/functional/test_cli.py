@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.loopback import SITE_ORIGIN, SITE_ROOT, LoopbackServer, Reply
+from tests.support.loopback import SITE_ORIGIN, SITE_ROOT, LoopbackServer, Reply
 
 EXPECTED = json.loads((SITE_ROOT / "news.expected.json").read_text(encoding="utf-8"))
 ARTICLE = json.loads((SITE_ROOT / "article.expected.json").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
 from tests.functional.test_cli import run
-from tests.loopback import Reply
+from tests.support.loopback import Reply
 
 NOON = datetime(2025, 5, 16, 12, 0, tzinfo=UTC)
 # Unrelated headlines, so that word weights mean something (an IDF over three says little).

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.functional.test_cli import run
-from tests.loopback import LoopbackServer, unused_port
+from tests.support.loopback import LoopbackServer, unused_port
 
 FEED_TITLE = "Espreso Global — News"  # the <title> of the fixture site's /rss
 FEED_ITEMS = 8

@@ -15,7 +15,7 @@ from newsterm.config import Settings, SourceSettings
 from newsterm.library import Library
 from newsterm.models import Article, Headline, Source
 from newsterm.store import FetchState, Store, StoreError, open_store
-from tests.loopback import site_article_paths
+from tests.support.loopback import site_article_paths
 
 
 def _listing(count: int, tag: str) -> list[Headline]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from newsterm.store import FetchState, open_store
-from tests.loopback import site_article_paths
+from tests.support.loopback import site_article_paths
 
 KILLS = 55  # at least 50 SIGKILLs in this test
 HANG_GUARD = 60  # seconds a single command may take before it counts as hung

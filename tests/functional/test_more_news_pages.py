@@ -6,7 +6,7 @@ import pytest
 
 from newsterm.config import Settings, SourceSettings
 from newsterm.library import Library
-from tests.loopback import SITE_ROOT
+from tests.support.loopback import SITE_ROOT
 
 PAGE = (SITE_ROOT / "news.html").read_bytes()
 FEED = (SITE_ROOT / "feed.xml").read_bytes()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.functional.test_cli import run
-from tests.loopback import SITE_ROOT
+from tests.support.loopback import SITE_ROOT
 
 
 def test_an_article_answered_304_at_first_sight_is_a_failure_and_caches_nothing(tmp_path, loopback):

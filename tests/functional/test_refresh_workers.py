@@ -16,7 +16,7 @@ import newsterm.library.refresh
 from newsterm.config import Settings, SourceSettings
 from newsterm.library import Library
 from newsterm.library.listing_parser import PARSE_POOL_MIN_SOURCES
-from tests.loopback import SITE_ROOT
+from tests.support.loopback import SITE_ROOT
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no worker processes")
 

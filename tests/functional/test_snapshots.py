@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from newsterm.library import ArticleResult, SourceStatus
 from newsterm.ui.app import make_app
-from tests.functional.test_app_support import fill_library, frozen_clock, make_settings
+from tests.support.app import fill_library, frozen_clock, make_settings
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from newsterm.sources import parse
-from tests.hostile.test_support import run_newsterm
-from tests.loopback import SITE_ROOT
+from tests.support.hostile import run_newsterm
+from tests.support.loopback import SITE_ROOT
 
 FIXTURES = SITE_ROOT.parent
 ARTICLE = (FIXTURES / "articles" / "cp1251-uk.html").read_bytes()

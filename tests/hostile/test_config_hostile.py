@@ -6,7 +6,7 @@ import pytest
 
 from newsterm.models import Headline, Source
 from newsterm.store import open_store
-from tests.hostile.test_support import UNSAFE, run_newsterm
+from tests.support.hostile import UNSAFE, run_newsterm
 
 # (config text, what the line after "newsterm: FILE:" must start with). Each mistake is on a
 # line that a naive "first line with this key" lookup would get wrong, where one exists.

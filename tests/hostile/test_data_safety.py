@@ -12,8 +12,8 @@ import sqlite3
 import subprocess
 import sys
 
-from tests.hostile.test_support import HANG_GUARD, NEWSTERM, cache_is_intact, run_newsterm
-from tests.loopback import LoopbackServer, site_article_paths
+from tests.support.hostile import HANG_GUARD, NEWSTERM, cache_is_intact, run_newsterm
+from tests.support.loopback import LoopbackServer, site_article_paths
 
 
 def _start(data_dir, *args: str) -> subprocess.Popen[str]:

@@ -11,9 +11,9 @@ import pytest
 from newsterm.ui.app import make_app
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
-from tests.functional.test_app_support import make_settings
-from tests.hostile.test_support import UNSAFE, rss, run_newsterm, settle, wait_until
-from tests.loopback import LoopbackServer
+from tests.support.app import make_settings
+from tests.support.hostile import UNSAFE, rss, run_newsterm, settle, wait_until
+from tests.support.loopback import LoopbackServer
 
 PAGE = (
     "<html><head><title>Served over HTTP</title></head><body><article><h1>Served over HTTP</h1>"

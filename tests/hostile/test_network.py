@@ -13,8 +13,8 @@ from newsterm.ui.app import make_app
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
 from newsterm.ui.widgets.status_line import StatusLine
-from tests.functional.test_app_support import fill_library, make_settings
-from tests.hostile.test_support import (
+from tests.support.app import fill_library, make_settings
+from tests.support.hostile import (
     NEWS_COUNT,
     NEWS_PAGE,
     cache_is_intact,
@@ -24,7 +24,7 @@ from tests.hostile.test_support import (
     seed_cache,
     settle,
 )
-from tests.loopback import SITE_ROOT, LoopbackServer
+from tests.support.loopback import SITE_ROOT, LoopbackServer
 
 DEADLINE = 1.5
 """The overall deadline set for these runs (config `net.deadline`), so a trickle ends soon."""

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from newsterm.store import open_store
-from tests.hostile.test_support import NEWS_COUNT, NEWS_PAGE, run_newsterm
+from tests.support.hostile import NEWS_COUNT, NEWS_PAGE, run_newsterm
 
 POISONED_RETRY_AFTER = [
     "99999999999999",

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from newsterm.extract import extract_article
 from newsterm.models import Listing
 from newsterm.sources import UNEXPECTED, parse
-from tests.hostile.test_support import UNSAFE
+from tests.support.hostile import UNSAFE
 
 # What the defusing must keep from feedparser: declarations (entities, external files) and
 # the author-like elements its backtracking e-mail regex reads.

@@ -18,8 +18,8 @@ from newsterm.ui.app import make_app
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
 from newsterm.ui.widgets.status_line import StatusLine
-from tests.functional.test_app_support import make_settings
-from tests.hostile.test_support import HANG_GUARD, rss, run_newsterm, settle, wait_until
+from tests.support.app import make_settings
+from tests.support.hostile import HANG_GUARD, rss, run_newsterm, settle, wait_until
 
 MIB = 1024 * 1024
 _PARAGRAPH = (

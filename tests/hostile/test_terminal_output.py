@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from newsterm.sanitize import clean_markup
 from newsterm.store import open_store
+from newsterm.text.sanitize import clean_markup
 from newsterm.ui.app import make_app
 from newsterm.ui.screens.main_screen import MainScreen
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
-from tests.functional.test_app_support import make_settings
-from tests.hostile.test_support import (
+from tests.support.app import make_settings
+from tests.support.hostile import (
     UNSAFE,
     live_links,
     painted_segments,
@@ -22,7 +22,7 @@ from tests.hostile.test_support import (
     run_newsterm,
     settle,
 )
-from tests.loopback import LoopbackServer
+from tests.support.loopback import LoopbackServer
 
 # Feed titles as a publisher could write them in XML: entities, raw bytes, markup, bidi.
 HOSTILE_TITLES = [

@@ -8,15 +8,15 @@ import unicodedata
 import pytest
 from rich.cells import cell_len
 
-from newsterm.sanitize import clean_text, for_terminal
+from newsterm.text.sanitize import clean_text, for_terminal
 from newsterm.ui.app import make_app
 from newsterm.ui.screens.main_screen import MainScreen
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
-from tests.functional.test_app_support import frozen_clock, make_settings
-from tests.hostile.test_support import painted_text, rss, settle, wait_until
-from tests.loopback import SITE_ROOT
+from tests.support.app import frozen_clock, make_settings
+from tests.support.hostile import painted_text, rss, settle, wait_until
+from tests.support.loopback import SITE_ROOT
 
 ROW = re.compile(r"^  \d\d:\d\d  ")
 TITLES_BY_KIND = {

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_tmux import NEWSTERM, Terminal
-from tests.hostile.test_support import rss
-from tests.loopback import LoopbackServer
+from tests.support.hostile import rss
+from tests.support.loopback import LoopbackServer
 
 pytestmark = [
     pytest.mark.e2e,

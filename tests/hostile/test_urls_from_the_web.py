@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.hostile.test_support import run_newsterm
-from tests.loopback import LoopbackServer
+from tests.support.hostile import run_newsterm
+from tests.support.loopback import LoopbackServer
 
 # What must never reach a terminal or a JSON consumer: C0 but tab and newline, DEL, C1, the
 # bidi controls and the invisible format characters (zero-width space, word joiner, BOM…).

@@ -13,13 +13,13 @@ import pytest
 from newsterm.sources import UNEXPECTED, parse
 from newsterm.sources.feed_safety import MAX_LOOSE_TAGS
 from newsterm.store import open_store
-from tests.hostile.test_support import (
+from tests.support.hostile import (
     cache_is_intact,
     cached_titles,
     run_newsterm,
     seed_cache,
 )
-from tests.loopback import SITE_ROOT
+from tests.support.loopback import SITE_ROOT
 
 FEED_TYPE = "application/rss+xml; charset=utf-8"
 SECRET = "TOP-SECRET-MARKER"

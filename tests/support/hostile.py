@@ -17,7 +17,7 @@ from textual.geometry import Region
 from newsterm.config import Settings
 from newsterm.library import Library
 from newsterm.store import open_store
-from tests.loopback import SITE_ROOT
+from tests.support.loopback import SITE_ROOT
 
 NEWSTERM = Path(sys.executable).with_name("newsterm")
 NEWS_PAGE = SITE_ROOT / "news.html"

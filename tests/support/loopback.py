@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-SITE_ROOT = Path(__file__).resolve().parent / "fixtures" / "site"
+SITE_ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 SITE_ORIGIN = "https://global.espreso.tv"
 MIB = 1024 * 1024
 

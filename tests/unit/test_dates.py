@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsterm import dates, zones
+from newsterm.text import dates, zones
 
 KYIV = ZoneInfo("Europe/Kyiv")
 REFERENCE = date(2025, 5, 17)
@@ -265,7 +265,7 @@ class _MeasuredPattern:
 
 @pytest.fixture
 def scanned(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Lengths of the strings every regex of newsterm.dates (and the RFC 822 parser) reads."""
+    """Lengths of the strings every regex of newsterm.text.dates (and the RFC 822 parser) reads."""
     lengths: list[int] = []
     for name, value in vars(dates).items():
         if isinstance(value, re.Pattern):

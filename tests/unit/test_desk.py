@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsterm.config import Settings
-from newsterm.desk import NewsDesk, RuleError
+from newsterm.library.desk import NewsDesk, RuleError
 from newsterm.models import Headline, Source
 from newsterm.store import open_store
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newsterm.export import MAX_NAME_LENGTH, export_articles, safe_file_stem
+from newsterm.formats.export import MAX_NAME_LENGTH, export_articles, safe_file_stem
+from newsterm.formats.opml import PAGE, read_opml, write_opml
 from newsterm.models import Article, Source
-from newsterm.opml import PAGE, read_opml, write_opml
 from newsterm.store import StoredArticle
 
 KYIV_WINTER = timezone(timedelta(hours=2))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsterm.extract import article_from_json, article_to_json, extract_article
-from newsterm.sanitize import one_line
+from newsterm.text.sanitize import one_line
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 EXPECTED = json.loads((SITE / "article.expected.json").read_text(encoding="utf-8"))

@@ -25,7 +25,7 @@ from newsterm.net import (
     parse_retry_after,
 )
 from newsterm.net.headers import RETRY_AFTER_CEILING
-from tests.loopback import MIB, LoopbackServer, Reply, gzip_zeros, unused_port
+from tests.support.loopback import MIB, LoopbackServer, Reply, gzip_zeros, unused_port
 
 FIRST_HEADLINE = "/russian-demands-at-istanbul-talks-are-unacceptable-to-ukraine-mfa-says"
 

@@ -14,7 +14,7 @@ import pytest
 from newsterm.sources import parse
 from newsterm.sources.feed_safety import MAX_FEED_ITEMS, defuse_feed
 from newsterm.sources.feeds import html_to_text
-from tests.hostile_feeds import big_feed, billion_laughs
+from tests.support.hostile_feeds import big_feed, billion_laughs
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 EXPECTED = json.loads((SITE / "feeds.expected.json").read_text(encoding="utf-8"))

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsterm.charset import choose_charset, decode_body
-from newsterm.sanitize import clean_text, one_line
+from newsterm.text.charset import choose_charset, decode_body
+from newsterm.text.sanitize import clean_text, one_line
 
 UKRAINIAN = "Росія використовує нові технології, щоб впливати на вибори в Європі — Каллас"
 

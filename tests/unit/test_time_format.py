@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from newsterm.time_format import date_time_text, day_header, display_zone, epoch_text
-from tests.machine_zone import machine_zone
+from newsterm.text.time_format import date_time_text, day_header, display_zone, epoch_text
+from tests.support.machine_zone import machine_zone
 
 # 19:58 in Kyiv on a May evening (EEST, UTC+3), as the home site lists its first headline.
 MAY_HEADLINE = datetime(2025, 5, 16, 16, 58, tzinfo=UTC)

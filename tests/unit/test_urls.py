@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsterm.urls import UrlRefused, check_url, clean_url
+from newsterm.text.urls import UrlRefused, check_url, clean_url
 
 
 # Expected values are what a browser's URL parser gives (checked with Node's WHATWG `new URL`,

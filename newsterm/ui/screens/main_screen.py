@@ -18,8 +18,8 @@ from textual.widgets import Static
 
 from newsterm.library import ArticleResult, SourceStatus, StoreError
 from newsterm.models import Source
-from newsterm.sanitize import screen_line
-from newsterm.time_format import time_ago
+from newsterm.text.sanitize import screen_line
+from newsterm.text.time_format import time_ago
 from newsterm.ui.footer_key import FooterKey
 from newsterm.ui.link_policy import is_browsable
 from newsterm.ui.widgets.article_reader import ArticleReader

@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newsterm.sanitize import for_terminal, screen_line
-from newsterm.time_format import epoch_text
+from newsterm.text.sanitize import for_terminal, screen_line
+from newsterm.text.time_format import epoch_text
 
 if TYPE_CHECKING:
     from newsterm.library import Revision

@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsterm.sanitize import screen_line
-from newsterm.time_format import epoch_text
+from newsterm.text.sanitize import screen_line
+from newsterm.text.time_format import epoch_text
 
 if TYPE_CHECKING:
     from newsterm.library import Library, StoredArticle

@@ -16,8 +16,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsterm.library import MATCH_END, MATCH_START
-from newsterm.sanitize import for_terminal, screen_line
-from newsterm.time_format import date_time_text
+from newsterm.text.sanitize import for_terminal, screen_line
+from newsterm.text.time_format import date_time_text
 
 if TYPE_CHECKING:
     from newsterm.library import Library, SearchHit

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from newsterm.sanitize import screen_line
+from newsterm.text.sanitize import screen_line
 from newsterm.ui.component_style import component_style
 
 if TYPE_CHECKING:

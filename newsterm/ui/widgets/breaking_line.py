@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
-from newsterm.sanitize import screen_line
+from newsterm.text.sanitize import screen_line
 from newsterm.ui.component_style import component_style
 
 CELLS_PER_SECOND = 8

@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsterm.sanitize import screen_line
-from newsterm.time_format import day_header
+from newsterm.text.sanitize import screen_line
+from newsterm.text.time_format import day_header
 from newsterm.ui.component_style import component_style
 from newsterm.ui.ticker_entry import UNDATED, TickerEntry
 

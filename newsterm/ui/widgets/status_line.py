@@ -6,7 +6,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from newsterm.sanitize import screen_line
+from newsterm.text.sanitize import screen_line
 from newsterm.ui.component_style import component_style
 
 PART_KINDS = ("source", "online", "offline", "new", "busy", "error")
