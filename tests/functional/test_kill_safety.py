@@ -27,7 +27,9 @@ import pytest
 from newsterm.store import FetchState, open_store
 from tests.support.loopback import site_article_paths
 
-KILLS = 55  # at least 50 SIGKILLs in this test
+KILLS = 12
+"""SIGKILLs in the suite's soak: enough to land in a refresh and in a save every run; the long
+soak (120 and more, at random moments) is `python benchmarks/kill_soak.py`."""
 HANG_GUARD = 60  # seconds a single command may take before it counts as hung
 
 
@@ -270,6 +272,6 @@ def test_sigkill_at_random_moments_loses_no_saved_article(site_server, tmp_path)
     soak.check(read_all=True)
     counts = soak.counts
     assert counts.problems == [], counts
-    assert counts.kills >= 50
+    assert counts.kills >= KILLS
     assert counts.kills_in_refresh and counts.kills_in_save
     assert counts.saves_confirmed >= 2
