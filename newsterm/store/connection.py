@@ -228,8 +228,8 @@ class StoreConnection:
             # Private to this connection: a listing is staged here, then upserted in bulk.
             db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS incoming (url_key INTEGER, url TEXT,"
-                " title TEXT, label TEXT, category TEXT, summary TEXT, published TEXT,"
-                " published_at REAL, muted INTEGER)"
+                " title TEXT, label TEXT, category TEXT, summary TEXT,"
+                " published_offset INTEGER, published_at REAL, muted INTEGER)"
             )
             if migrate(db, self.path):
                 self.created = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from newsterm.models import Headline, Source
 from newsterm.store.connection import StoreConnection
@@ -54,7 +55,7 @@ class HeadlineRoom(StoreConnection):
                     h.label,
                     h.category,
                     h.summary,
-                    published.isoformat() if published else None,
+                    _offset_minutes(published),
                     published.timestamp() if published else None,
                     int(bool(matcher(dataclasses.replace(h, source=source.url)))) if matcher else 0,
                 )
@@ -66,7 +67,7 @@ class HeadlineRoom(StoreConnection):
             db.execute("DELETE FROM temp.incoming")
             db.executemany(
                 "INSERT INTO temp.incoming (url_key, url, title, label, category, summary,"
-                " published, published_at, muted) VALUES (?,?,?,?,?,?,?,?,?)",
+                " published_offset, published_at, muted) VALUES (?,?,?,?,?,?,?,?,?)",
                 rows,
             )
             # Rows above this id are the ones inserted just below: the update skips them.
@@ -74,8 +75,8 @@ class HeadlineRoom(StoreConnection):
             # rowcount, unlike total_changes, leaves out the search index's trigger writes.
             new = db.execute(
                 "INSERT INTO headlines (source_id, url_key, url, title, label, category,"
-                " summary, published, sort_key, first_seen, last_seen, muted)"
-                " SELECT ?, url_key, url, title, label, category, summary, published,"
+                " summary, published_offset, sort_key, first_seen, last_seen, muted)"
+                " SELECT ?, url_key, url, title, label, category, summary, published_offset,"
                 " coalesce(published_at, ?), ?, ?, muted FROM temp.incoming WHERE true"
                 " ORDER BY rowid"
                 " ON CONFLICT (url_key, source_id) DO NOTHING",
@@ -86,7 +87,9 @@ class HeadlineRoom(StoreConnection):
                 "UPDATE headlines SET title = i.title, label = i.label,"
                 " category = coalesce(i.category, headlines.category),"
                 " summary = coalesce(i.summary, headlines.summary),"
-                " published = coalesce(i.published, headlines.published),"
+                # The offset and the sort key say the published time together: both or neither.
+                " published_offset = CASE WHEN i.published_at IS NULL"
+                " THEN headlines.published_offset ELSE i.published_offset END,"
                 " sort_key = coalesce(i.published_at, headlines.sort_key), last_seen = ?,"
                 " muted = i.muted"
                 " FROM temp.incoming AS i"
@@ -156,3 +159,12 @@ def source_filter(
         conditions.insert(0, f"{column} IN ({marks})")
         params = list(source_ids)
     return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params
+
+
+def _offset_minutes(moment: datetime | None) -> int | None:
+    """The UTC offset a time was written with, in minutes (the store keeps the instant as
+    the sort key and this beside it; `published` is rebuilt from the two when read)."""
+    if moment is None:
+        return None
+    offset = moment.utcoffset()
+    return round(offset.total_seconds() / 60) if offset is not None else 0

@@ -41,8 +41,10 @@ def _poison(path: Path) -> None:
         "UPDATE fetch_state SET next_try = 1e300, last_success = 'garbage',"
         " last_attempt = -1e300, last_status = 'x', etag = x'ff00'"
     )
+    # `published` is read back from the sort key and the offset the site wrote it with
+    # (schema 5): poison those, so the text SQLite makes of them is no time at all.
     db.execute(
-        "UPDATE headlines SET published = '99999-01-01T00:00:00+00:00',"
+        "UPDATE headlines SET published_offset = 1e15,"
         " first_seen = 1e300, sort_key = 'garbage', title = x'c3'"
     )
     db.execute(
