@@ -6,9 +6,21 @@ import html
 import re
 from urllib.parse import urlsplit
 
+from lxml.html import HtmlElement
+
 from newsterm.sanitize import one_line
 
 _TITLE_SEPARATORS = (" | ", " — ", " – ", " - ", " :: ", " · ", " • ", " / ", " « ", " » ")
+# What parts a kicker from the headline after it ("Syria: …", "Live - …", "Demo / …").
+_KICKER_SEPARATORS = (": ", " | ", " — ", " – ", " - ", " / ", " · ", " • ")
+# The element of a heading that holds its kicker (the small line above the headline), in
+# the names CMSs give it: kicker, overline, eyebrow, Dachzeile, Spitzmarke, topline, …
+_KICKER_CLASS = re.compile(
+    r"kicker|overline|eyebrow|dachzeile|spitzmarke|roof[-_]?line|top[-_]?line|"
+    r"super[-_]?title|sup[-_]?title|pre[-_]?title|over[-_]?title|headline[-_]?label",
+    re.IGNORECASE,
+)
+_MIN_HEADLINE_WORDS = 3
 
 
 def choose_title(
@@ -19,28 +31,42 @@ def choose_title(
     url: str,
     *,
     headline: str = "",
+    h1_without_kickers: list[str] | None = None,
 ) -> str:
     """The headline: the article's own (JSON-LD), else the <h1> agreeing with the metadata.
 
     The JSON-LD headline is the one statement made about the article alone (OpenGraph
     titles are often written for sharing, an <h1> can be the logo or a log-in box), so
     it comes first, its site name cut off — unless it is cut short ("…") and an <h1>
-    carries it whole. Otherwise an <h1> is taken when it and a meta title or the <title>
-    (site name cut off) mostly contain each other; otherwise the OpenGraph title, then
-    the <title> without its site name, then the first <h1>.
+    carries it whole, or it puts a kicker in front of what the <h1> or og:title state
+    alone ("Kicker: Headline" where they say "Headline" and none says it whole).
+    Otherwise an <h1> is taken when it equals a meta title or the <title> (site name cut
+    off) — with or without its kicker element (`h1_without_kickers`), whichever they
+    state — or when the two mostly contain each other; otherwise the OpenGraph title,
+    then the <title> without its site name, then the first <h1>.
     """
+    plain_h1s = [text for text in h1_without_kickers or [] if text]
     if headline:
         headline = strip_site_name(headline, site_name, url)
         stem = headline.rstrip("….").strip()
         if stem != headline:
             whole = next((h1 for h1 in h1_titles if h1.startswith(stem) and h1 != stem), None)
             headline = whole or headline
+        # An <h1> speaks without its marked kicker: its whole text is no vote for one.
+        plain_or_whole = zip(h1_titles, h1_without_kickers or [], strict=False)
+        shown_h1s = [plain or whole for whole, plain in plain_or_whole] or h1_titles
+        metas = [strip_site_name(text, site_name, url) for text in meta_titles]
+        headline = without_kicker(headline, [*shown_h1s, *metas])
         if len(title_key(headline)) >= 3:
             return headline[:500]
     stated = [strip_site_name(text, site_name, url) for text in [*meta_titles, page_title] if text]
-    references = [title_key(text) for text in stated if title_key(text)]
+    stated_keys = {_compact(text) for text in stated}
     site_key = title_key(site_name or "")
-    for h1 in h1_titles:
+    for h1 in [*plain_h1s, *h1_titles]:
+        if len(title_key(h1)) >= 8 and _compact(h1) in stated_keys:
+            return h1[:500]
+    references = [title_key(text) for text in stated if title_key(text)]
+    for h1 in [*h1_titles, *plain_h1s]:
         key = title_key(h1)
         if len(key) < 8 or key == site_key:
             continue
@@ -54,6 +80,53 @@ def choose_title(
         if text:
             return text[:500]
     return next((h1[:500] for h1 in h1_titles if h1), "")
+
+
+def without_kicker(title: str, others: list[str]) -> str:
+    """The title without a kicker in front, when other sources state only the rest.
+
+    "Trial: Man sentenced to life" beside an <h1> or og:title "Man sentenced to life": the
+    part before the separator is the kicker, a label above the headline, not the headline.
+    Agreement decides, not the separator: "Brexit: the deal is done" stays whole unless
+    another source says "the deal is done" and none says it whole.
+    """
+    keys = {_compact(other) for other in others if len(other.split()) >= _MIN_HEADLINE_WORDS}
+    if _compact(title) in keys:
+        return title
+    for separator in _KICKER_SEPARATORS:
+        start = title.find(separator)
+        if start <= 0:
+            continue
+        rest = title[start + len(separator) :].strip()
+        if len(rest.split()) >= _MIN_HEADLINE_WORDS and _compact(rest) in keys:
+            return rest
+    return title
+
+
+def heading_text(heading: HtmlElement) -> str:
+    """A heading's text without its kicker element (class "kicker", "overline", …) and the
+    parts hidden from readers (aria-hidden separators); "" when there is none to leave out
+    or the rest says too little."""
+    shown = _text_without_kickers(heading, 0).strip(" :|-–—/·•\n\t")
+    if len(shown.split()) < _MIN_HEADLINE_WORDS:
+        return ""
+    return shown
+
+
+def _text_without_kickers(element: HtmlElement, depth: int) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        names = f"{child.get('class', '')} {child.get('id', '')}"
+        hidden = child.get("aria-hidden") == "true" or _KICKER_CLASS.search(names)
+        if isinstance(child.tag, str) and not hidden and depth < 8:
+            parts.append(_text_without_kickers(child, depth + 1))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _compact(text: str) -> str:
+    """A title's words run together: "Demo / Der Tag" and "DemoDer Tag" are one title."""
+    return "".join(re.findall(r"\w+", text.lower()))
 
 
 def title_text(text: str) -> str:
