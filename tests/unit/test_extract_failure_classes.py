@@ -222,3 +222,18 @@ def test_an_article_read_back_from_json_with_a_lone_surrogate_is_valid_unicode()
     for value in (article.title, article.text, article.byline or "", *article.tags):
         value.encode("utf-8")
     assert article.title == "Keeper \ufffd retires"
+
+
+def test_a_page_that_loads_the_next_story_below_its_own_shows_its_own():
+    article = extract_article(_page("next-story-below.html"), "https://courier.example/library")
+    shown = _shown(article)
+    assert article.title == "Library to open on Sundays"
+    for sentence in (
+        "The county library in Millbrook will open on Sundays from next month",
+        "Sunday hours will run from noon to five",
+        "The children's corner, which was moved to the first floor last winter",
+        "Residents asked for the change in a survey last spring",
+    ):
+        assert sentence in shown
+    for other_story in ("Herring return", "Fishermen in the harbour", "herring festival"):
+        assert other_story not in shown
