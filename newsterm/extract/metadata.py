@@ -1,8 +1,7 @@
-"""Article metadata from a page: title, byline, tags, image, language, dates, stated body.
+"""Article metadata from a page: gathers title, dates, JSON-LD; reads byline, tags, image."""
 
-What each reads lives beside it: the headline in titles.py, the dates in page_dates.py, the
-JSON-LD in json_ld.py; this module gathers them and reads the byline, tags, image, language.
-"""
+# What each reads lives beside it: the headline in titles.py, the dates in page_dates.py,
+# the JSON-LD in json_ld.py.
 
 from __future__ import annotations
 
