@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from newsterm.extract.metadata import valid_unicode
+from newsterm.extract.json_ld import valid_unicode
 from newsterm.models import Article
 
 

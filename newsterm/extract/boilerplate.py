@@ -111,6 +111,9 @@ _SMALL_PRINT_CHARS = 300
 # A paragraph that is a date or time with at most this many other words ("Updated 19:58",
 # "Published 16 May 2025") is the article's dateline, not its text.
 _DATE_LINE_WORDS = 2
+# Boxes beside the story's text — a fact box, an info box — hold prose of their own that
+# is not the story's; like an <aside> (role "complementary"), they stay only as the page.
+_BOX_STEMS = r"facts?[-_]?box\w*|info[-_]?box\w*|fakta\w*|fakten[-_]?box\w*|info[-_]?kasten"
 # Hover cards ("rollover-people-block" inside "rollover-people" around a name's link).
 _HOVER_STEMS = r"rollover\w*|tooltip\w*|popover\w*|hovercard\w*|tippy\w*"
 
@@ -122,6 +125,10 @@ def _class_pattern(stems: str) -> re.Pattern[str]:
 _ALWAYS_CHROME_CLASS = _class_pattern(_ALWAYS_STEMS)
 _CHROME_CLASS = _class_pattern(_CHROME_STEMS)
 _SHARE_CLASS = _class_pattern(_SHARE_STEMS)
+_BOX_CLASS = _class_pattern(_BOX_STEMS)
+_BOX_ROLES = frozenset({"complementary"})
+# A box's own wrapper may stand between it and the story's paragraphs: look this far up.
+_BOX_LEVELS_UP = 2
 _SMALL_PRINT_CLASS = _class_pattern(_SMALL_PRINT_STEMS)
 _HOVER_CLASS = _class_pattern(_HOVER_STEMS)
 # Social posts quoted in a story (tweets, Instagram posts) are part of what it shows;
@@ -346,6 +353,8 @@ def _unwrap_void_media(element: HtmlElement) -> None:
 
 
 def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:
+    if tag == "aside":
+        return not _holds_page(element, body_chars)
     if tag in DROPPED_TAGS:
         return tag in _LEAF_TAGS or not _wraps_article(element, body_chars)
     attributes = element.attrib
@@ -359,6 +368,8 @@ def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:
     if style and _HIDDEN_STYLE.search(style):
         return True
     role = attributes.get("role")
+    if role and role.strip().lower() in _BOX_ROLES:
+        return not _holds_page(element, body_chars)
     if role and role.strip().lower() in DROPPED_ROLES:
         return not _wraps_article(element, body_chars)
     if tag in _TABLE_PARTS:
@@ -380,6 +391,8 @@ def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:
             _HOVER_CLASS.search(f"{inner.get('class', '')} {inner.get('id', '')}")
             for inner in element.iterdescendants()
         )
+    if _BOX_CLASS.search(names):
+        return not _holds_page(element, body_chars)
     if _SHARE_CLASS.search(names):
         return not _holds_embedded_post(element) and not _wraps_article(element, body_chars)
     if _CHROME_CLASS.search(names):
@@ -418,6 +431,31 @@ def _wraps_article(element: HtmlElement, body_chars: int) -> bool:
     if text_chars * 2 > body_chars:
         return True
     return text_chars >= _ARTICLE_PROSE_CHARS and _prose_chars(element) >= _ARTICLE_PROSE_CHARS
+
+
+def _holds_page(element: HtmlElement, body_chars: int) -> bool:
+    """Whether a box (an <aside>, a fact box) is the page itself: it contains <main> or
+    an `articleBody`, or more than half the page's text with no paragraph of prose beside
+    it. A box of prose beside the story's paragraphs is not the story, however long its
+    prose (a fact box of five paragraphs under a short story)."""
+    if _contains_main(element):
+        return True
+    return _text_chars(element) * 2 > body_chars and not _beside_prose(element)
+
+
+def _beside_prose(element: HtmlElement) -> bool:
+    """Whether a paragraph of prose sits next to the element or next to its parent."""
+    inner = element
+    for _ in range(_BOX_LEVELS_UP):
+        outer = inner.getparent()
+        if outer is None:
+            return False
+        for sibling in outer:
+            if sibling is not inner and sibling.tag == "p":
+                if _prose_chars(sibling) >= _PROSE_PARAGRAPH_CHARS:
+                    return True
+        inner = outer
+    return False
 
 
 def _prose_chars(element: HtmlElement) -> int:

@@ -29,10 +29,12 @@ from newsterm.extract.candidates import (
     stated_text,
 )
 from newsterm.extract.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
+from newsterm.extract.page_dates import first_elements
 from newsterm.extract.parsing import UnparseablePage, page_text, parse_page
 from newsterm.extract.readability_engine import readability_summary
 from newsterm.extract.site_rules import SiteRule, rule_for, select
 from newsterm.extract.standfirst import choose_lead, find_candidates
+from newsterm.extract.titles import heading_text, title_key
 from newsterm.models import Article
 from newsterm.text import zones
 from newsterm.text.sanitize import one_line
@@ -54,6 +56,8 @@ _STATED_TRUSTED_CHARS = 500
 _MIN_AGREEMENT = 0.2
 # Another reading replaces the body when it shows this many times the body's prose.
 _REPLACE_RATIO = 2
+# A page's <h1>s looked at for other stories: a page shows a handful, a listing a column.
+_MAX_HEADINGS_LOOKED_AT = 20
 _LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
 
 
@@ -111,6 +115,7 @@ def _extract(
         return _article_without_page(url, summary)
     # Metadata and lead candidates are read first: pruning drops the header they sit in.
     metadata = read_metadata(root, url, zone)
+    _drop_other_stories(root, metadata.title)
     prose_on_page = page_prose(root)
     base_url = _base_url(root, url)
     rule = rule_for(url)
@@ -251,6 +256,7 @@ def _raw_readings(text: str, metadata: PageMetadata, base_url: str, score: int) 
         root = parse_page(text)
     except UnparseablePage:
         return
+    _drop_other_stories(root, metadata.title)
     element = readability_summary(root, base_url)
     if element is not None:
         reading = _body_from(element, metadata, base_url, "readability-raw")
@@ -294,6 +300,38 @@ def _base_url(root: HtmlElement, url: str) -> str:
         return urljoin(url, one_line(base.get("href", "")))
     except ValueError:
         return url
+
+
+def _drop_other_stories(root: HtmlElement, title: str) -> None:
+    """Remove the other stories a page carries below its own (the next article loaded for
+    endless scrolling): each is an <article> with an <h1> of its own, apart from the
+    <article> whose <h1> is the page's headline. Nothing is removed unless the headline's
+    <h1> is found in an <article> of its own, so a page that is one story is left whole."""
+    key = title_key(title)
+    if not key:
+        return
+    h1s = first_elements(root.iter("h1"), _MAX_HEADINGS_LOOKED_AT)
+    if len(h1s) < 2:
+        return
+    own = [h1 for h1 in h1s if key in (title_key(h1.text_content()), title_key(heading_text(h1)))]
+    story = next((_article_of(h1) for h1 in own if _article_of(h1) is not None), None)
+    if story is None:
+        return
+    story_line = {story, *story.iterancestors()}
+    others = []
+    for h1 in h1s:
+        article = _article_of(h1)
+        if article is None or article in story_line or story in article.iterancestors():
+            continue
+        if title_key(h1.text_content()) and article not in others:
+            others.append(article)
+    for article in others:
+        if article.getparent() is not None:
+            article.drop_tree()
+
+
+def _article_of(element: HtmlElement) -> HtmlElement | None:
+    return next(element.iterancestors("article"), None)
 
 
 def _rule_drops(page: HtmlElement, rule: SiteRule | None) -> list[HtmlElement]:

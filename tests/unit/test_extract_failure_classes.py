@@ -222,3 +222,42 @@ def test_an_article_read_back_from_json_with_a_lone_surrogate_is_valid_unicode()
     for value in (article.title, article.text, article.byline or "", *article.tags):
         value.encode("utf-8")
     assert article.title == "Keeper \ufffd retires"
+
+
+def test_a_page_that_loads_the_next_story_below_its_own_shows_its_own():
+    article = extract_article(_page("next-story-below.html"), "https://courier.example/library")
+    shown = _shown(article)
+    assert article.title == "Library to open on Sundays"
+    for sentence in (
+        "The county library in Millbrook will open on Sundays from next month",
+        "Sunday hours will run from noon to five",
+        "The children's corner, which was moved to the first floor last winter",
+        "Residents asked for the change in a survey last spring",
+    ):
+        assert sentence in shown
+    for other_story in ("Herring return", "Fishermen in the harbour", "herring festival"):
+        assert other_story not in shown
+
+
+@pytest.mark.parametrize(
+    ("box_class", "box_role"),
+    [("fact-box", ""), ("infobox", ""), ("article-extra", 'role="complementary"')],
+)
+def test_a_fact_box_of_prose_inside_the_story_is_not_the_story(box_class: str, box_role: str):
+    page = (
+        _page("fact-box.html")
+        .decode()
+        .replace("{BOX_CLASS}", box_class)
+        .replace("{BOX_ROLE}", box_role)
+    )
+    article = extract_article(page.encode(), "https://gazette.example/midwives")
+    shown = _shown(article)
+    for sentence in (
+        "Midwives at the hospital in Eastmere will start home visits",
+        "Until now, mothers were visited once, on the third day",
+        "The board hired six more midwives for the service",
+        "Parents who took part in a trial last year",
+    ):
+        assert sentence in shown
+    for box_text in ("Facts about postnatal depression", "About one in ten mothers", "Signs"):
+        assert box_text not in shown

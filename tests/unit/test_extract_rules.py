@@ -9,8 +9,8 @@ import pytest
 from newsterm.extract import article_from_json, article_to_json, extract_article
 from newsterm.extract.blocks import Block
 from newsterm.extract.boilerplate import clean_blocks, is_boilerplate_text
-from newsterm.extract.metadata import choose_title, strip_site_name
 from newsterm.extract.site_rules import SITE_RULES, rule_for, select
+from newsterm.extract.titles import choose_title, strip_site_name
 from newsterm.models import Article
 
 BODY = (

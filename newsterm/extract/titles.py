@@ -1,0 +1,165 @@
+"""The article's headline among what the page states: JSON-LD, OpenGraph, <h1>, <title>."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from newsterm.text.sanitize import one_line
+
+_TITLE_SEPARATORS = (" | ", " — ", " – ", " - ", " :: ", " · ", " • ", " / ", " « ", " » ")
+# What parts a kicker from the headline after it ("Syria: …", "Live - …", "Demo / …").
+_KICKER_SEPARATORS = (": ", " | ", " — ", " – ", " - ", " / ", " · ", " • ")
+# The element of a heading that holds its kicker (the small line above the headline), in
+# the names CMSs give it: kicker, overline, eyebrow, Dachzeile, Spitzmarke, topline, …
+_KICKER_CLASS = re.compile(
+    r"kicker|overline|eyebrow|dachzeile|spitzmarke|roof[-_]?line|top[-_]?line|"
+    r"super[-_]?title|sup[-_]?title|pre[-_]?title|over[-_]?title|headline[-_]?label",
+    re.IGNORECASE,
+)
+_MIN_HEADLINE_WORDS = 3
+
+
+def choose_title(
+    h1_titles: list[str],
+    meta_titles: list[str],
+    page_title: str,
+    site_name: str | None,
+    url: str,
+    *,
+    headline: str = "",
+    h1_without_kickers: list[str] | None = None,
+) -> str:
+    """The headline: the article's own (JSON-LD), else the <h1> agreeing with the metadata.
+
+    The JSON-LD headline is the one statement made about the article alone (OpenGraph
+    titles are often written for sharing, an <h1> can be the logo or a log-in box), so
+    it comes first, its site name cut off — unless it is cut short ("…") and an <h1>
+    carries it whole, or it puts a kicker in front of what the <h1> or og:title state
+    alone ("Kicker: Headline" where they say "Headline" and none says it whole).
+    Otherwise an <h1> is taken when it equals a meta title or the <title> (site name cut
+    off) — with or without its kicker element (`h1_without_kickers`), whichever they
+    state — or when the two mostly contain each other; otherwise the OpenGraph title,
+    then the <title> without its site name, then the first <h1>.
+    """
+    plain_h1s = [text for text in h1_without_kickers or [] if text]
+    if headline:
+        headline = strip_site_name(headline, site_name, url)
+        stem = headline.rstrip("….").strip()
+        if stem != headline:
+            whole = next((h1 for h1 in h1_titles if h1.startswith(stem) and h1 != stem), None)
+            headline = whole or headline
+        # An <h1> speaks without its marked kicker: its whole text is no vote for one.
+        plain_or_whole = zip(h1_titles, h1_without_kickers or [], strict=False)
+        shown_h1s = [plain or whole for whole, plain in plain_or_whole] or h1_titles
+        metas = [strip_site_name(text, site_name, url) for text in meta_titles]
+        headline = without_kicker(headline, [*shown_h1s, *metas])
+        if len(title_key(headline)) >= 3:
+            return headline[:500]
+    stated = [strip_site_name(text, site_name, url) for text in [*meta_titles, page_title] if text]
+    stated_keys = {_compact(text) for text in stated}
+    site_key = title_key(site_name or "")
+    for h1 in [*plain_h1s, *h1_titles]:
+        if len(title_key(h1)) >= 8 and _compact(h1) in stated_keys:
+            return h1[:500]
+    references = [title_key(text) for text in stated if title_key(text)]
+    for h1 in [*h1_titles, *plain_h1s]:
+        key = title_key(h1)
+        if len(key) < 8 or key == site_key:
+            continue
+        for reference in references:
+            shorter, longer = sorted((key, reference), key=len)
+            # Words, not a substring: a <title> may add words inside ("#412" → "Issue #412").
+            contained = shorter in longer or set(shorter.split()) <= set(longer.split())
+            if contained and len(shorter) * 10 >= len(longer) * 6:
+                return h1[:500]
+    for text in stated:
+        if text:
+            return text[:500]
+    return next((h1[:500] for h1 in h1_titles if h1), "")
+
+
+def without_kicker(title: str, others: list[str]) -> str:
+    """The title without a kicker in front, when other sources state only the rest.
+
+    "Trial: Man sentenced to life" beside an <h1> or og:title "Man sentenced to life": the
+    part before the separator is the kicker, a label above the headline, not the headline.
+    Agreement decides, not the separator: "Brexit: the deal is done" stays whole unless
+    another source says "the deal is done" and none says it whole.
+    """
+    keys = {_compact(other) for other in others if len(other.split()) >= _MIN_HEADLINE_WORDS}
+    if _compact(title) in keys:
+        return title
+    for separator in _KICKER_SEPARATORS:
+        start = title.find(separator)
+        if start <= 0:
+            continue
+        rest = title[start + len(separator) :].strip()
+        if len(rest.split()) >= _MIN_HEADLINE_WORDS and _compact(rest) in keys:
+            return rest
+    return title
+
+
+def heading_text(heading: HtmlElement) -> str:
+    """A heading's text without its kicker element (class "kicker", "overline", …) and the
+    parts hidden from readers (aria-hidden separators); "" when there is none to leave out
+    or the rest says too little."""
+    shown = _text_without_kickers(heading, 0).strip(" :|-–—/·•\n\t")
+    if len(shown.split()) < _MIN_HEADLINE_WORDS:
+        return ""
+    return shown
+
+
+def _text_without_kickers(element: HtmlElement, depth: int) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        names = f"{child.get('class', '')} {child.get('id', '')}"
+        hidden = child.get("aria-hidden") == "true" or _KICKER_CLASS.search(names)
+        if isinstance(child.tag, str) and not hidden and depth < 8:
+            parts.append(_text_without_kickers(child, depth + 1))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _compact(text: str) -> str:
+    """A title's words run together: "Demo / Der Tag" and "DemoDer Tag" are one title."""
+    return "".join(re.findall(r"\w+", text.lower()))
+
+
+def title_text(text: str) -> str:
+    """A title on one line: entities some CMSs leave escaped decoded, soft hyphens gone."""
+    if "&" in text:
+        text = html.unescape(text)
+    return one_line(text.replace("\u00ad", ""))
+
+
+def strip_site_name(title: str, site_name: str | None, url: str) -> str:
+    """Cut " | Site Name" (or "Site Name - ") off a title when that part names the site."""
+    host = (urlsplit(url).hostname or "").lower()
+    host_words = {word for word in re.split(r"[.\-]", host) if len(word) > 2} - {"www", "com"}
+    site_key = title_key(site_name or "")
+    for separator in _TITLE_SEPARATORS:
+        if separator not in title:
+            continue
+        parts = [part.strip() for part in title.split(separator)]
+        kept = [part for part in parts if not _names_site(part, site_key, host_words)]
+        if kept and len(kept) < len(parts):
+            return separator.join(kept)
+    return title
+
+
+def _names_site(part: str, site_key: str, host_words: set[str]) -> bool:
+    key = title_key(part)
+    if not key:
+        return True
+    if site_key and (key == site_key or key in site_key or site_key in key) and len(key) > 2:
+        return True
+    compact = key.replace(" ", "")
+    return len(part.split()) <= 4 and any(word in compact for word in host_words)
+
+
+def title_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
