@@ -86,7 +86,7 @@ async def read_command(library: Any, args: argparse.Namespace) -> int:
         }
         library.mark_read(target)
     if args.json:
-        from newsterm.extract.article_json import article_to_json
+        from newsterm.formats.article_json import article_to_json
 
         print_json(article_to_json(article) | stored_info)
     elif args.markdown:

@@ -10,22 +10,17 @@ from typing import TYPE_CHECKING, Any
 EXTRACTOR_VERSION = 2
 
 if TYPE_CHECKING:
-    from newsterm.extract.article_json import article_from_json, article_to_json
     from newsterm.extract.pipeline import ExtractionError, extract_article
 
 __all__ = [
     "EXTRACTOR_VERSION",
     "ExtractionError",
-    "article_from_json",
-    "article_to_json",
     "extract_article",
 ]
 
 # The extractor's modules import lxml and readability: they load when first asked for, so
 # reading EXTRACTOR_VERSION (the library does, at start-up) costs nothing.
 _LAZY = {
-    "article_from_json": "newsterm.extract.article_json",
-    "article_to_json": "newsterm.extract.article_json",
     "ExtractionError": "newsterm.extract.pipeline",
     "extract_article": "newsterm.extract.pipeline",
 }

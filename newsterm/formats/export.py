@@ -71,7 +71,7 @@ def _render(stored: StoredArticle, fmt: str) -> str:
     article = stored.article
     published = article.published.isoformat() if article.published else None
     if fmt == "json":
-        from newsterm.extract.article_json import article_to_json
+        from newsterm.formats.article_json import article_to_json
 
         return json.dumps(article_to_json(article), ensure_ascii=False, indent=2) + "\n"
     meta = [f"Source: {article.url}"]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newsterm.extract import EXTRACTOR_VERSION, article_from_json, extract_article
+from newsterm.extract import EXTRACTOR_VERSION, extract_article
+from newsterm.formats.article_json import article_from_json
 
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsterm.extract import article_from_json, article_to_json, extract_article
+from newsterm.extract import extract_article
 from newsterm.extract.blocks import Block
 from newsterm.extract.boilerplate import clean_blocks, is_boilerplate_text
 from newsterm.extract.site_rules import SITE_RULES, rule_for, select
 from newsterm.extract.titles import choose_title, strip_site_name
+from newsterm.formats.article_json import article_from_json, article_to_json
 from newsterm.models import Article
 
 BODY = (
