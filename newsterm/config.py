@@ -25,7 +25,7 @@ BINDING_IDS = frozenset(
     {
         "bottom", "breaking", "close_help", "close_revisions", "close_saved", "close_search",
         "copy_link", "down", "help", "next_day", "next_unread", "open", "open_browser",
-        "page_down", "page_up", "previous_day", "quit", "refresh", "revisions", "save",
+        "page_down", "page_up", "previous_day", "quit", "read_on", "refresh", "revisions", "save",
         "saved", "search", "switch_pane", "top", "up", "zoom",
     }
 )  # fmt: skip
@@ -92,8 +92,8 @@ class Settings:
     display_timezone: str = ""
     """Zone to show times in: empty for the sources' own zone (as the site shows its times),
     "local" for the machine's, or an IANA name."""
-    theme: str = "newsterm"
-    """Textual theme name."""
+    theme: str = ""
+    """Textual theme name ("newsterm" for the site's colours); empty to follow the terminal's."""
     keys: dict[str, str] = field(default_factory=dict)
     """Keymap overrides: binding id → comma-separated keys, e.g. {"save": "ctrl+s"}."""
     offline: bool = False

@@ -20,8 +20,10 @@ from newsterm.library import ArticleResult, SourceStatus, StoreError
 from newsterm.models import Source
 from newsterm.sanitize import screen_line
 from newsterm.time_format import time_ago
+from newsterm.ui.browser_launch import plan_browser, run_console_browser, start_window_browser
 from newsterm.ui.footer_key import FooterKey
 from newsterm.ui.link_policy import is_browsable
+from newsterm.ui.main_commands import FOOTER_KEYS, PALETTE_ACTIONS
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
@@ -31,6 +33,12 @@ from newsterm.ui.widgets.status_line import StatusLine
 if TYPE_CHECKING:
     from newsterm.ui.app import NewstermApp
 
+SPLIT_WIDTH = 140
+"""From this width both panes fit side by side with whole headlines; below it the layout
+"auto" shows the headlines alone and opens the reader over them."""
+READER_MIN_WIDTH = 60
+"""The reader's share in a split: never narrower than this, whatever the headlines want."""
+TICKER_MIN_WIDTH = 48
 MIN_WIDTH = 40
 MIN_HEIGHT = 10
 """Below this size the panes cannot show a headline and an article: say so instead."""
@@ -41,41 +49,8 @@ STATUS_REDRAW_SECONDS = 0.2
 MORE_NEWS = "More news ↓ (press j or click)"
 LOADING_MORE = "Loading more news…"
 
+
 # The footer's keys: (binding id, what it says, action on this screen or the app).
-FOOTER_KEYS = (
-    ("open", "Open", "open_headline"),
-    ("switch_pane", "Pane", "switch_pane"),
-    ("save", "Save", "toggle_saved"),
-    ("open_browser", "Browser", "open_in_browser"),
-    ("refresh", "Refresh", "refresh"),
-    ("search", "Search", "search"),
-    ("saved", "Saved", "saved"),
-    ("help", "Help", "app.help"),
-    ("quit", "Quit", "app.quit"),
-    ("zoom", "Zoom", "zoom"),  # after help and quit, which must fit on narrow terminals
-)
-
-# What the command palette offers on this screen: (title, help, action).
-PALETTE_ACTIONS = (
-    ("Open headline", "Open the headline under the cursor in the reader", "open_headline"),
-    ("Switch pane", "Move the keys between the ticker and the reader", "switch_pane"),
-    ("Zoom pane", "Give the whole screen to the pane with the keys, or go back", "zoom"),
-    ("Save / unsave", "Keep the article for good, or stop keeping it", "toggle_saved"),
-    ("Open in browser", "Open the article's link in the web browser", "open_in_browser"),
-    ("Copy link", "Copy the article's link to the clipboard", "copy_link"),
-    ("Refresh", "Fetch every source now", "refresh"),
-    ("Search", "Full-text search over the cache", "search"),
-    ("Saved articles", "List the saved articles", "saved"),
-    ("Revisions", "Earlier versions of the article", "revisions"),
-    ("Breaking line", "Show or hide the scrolling line of latest headlines", "toggle_breaking"),
-    ("Next unread", "Jump to the next unread headline", "next_unread"),
-    ("Previous day", "Jump to the day before", "previous_day"),
-    ("Next day", "Jump to the day after", "next_day"),
-    ("Top", "Jump to the newest headline", "top"),
-    ("Bottom", "Jump to the oldest cached headline", "bottom"),
-)
-
-
 class MainScreen(Screen[None]):
     """The two panes: the ticker (left, or on top when narrow) and the reader."""
 
@@ -83,6 +58,7 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "switch_pane", "Pane", id="switch_pane"),
+        Binding("space", "read_on", "Read on", show=False, id="read_on"),
         Binding("z", "zoom", "Zoom", id="zoom"),
         Binding("escape", "unzoom", "Both panes", show=False),
         Binding("s", "toggle_saved", "Save", id="save"),
@@ -165,6 +141,8 @@ class MainScreen(Screen[None]):
         """Whether the zoomed reader was opened from the zoomed ticker (escape returns there)."""
         self.auto_refresh_timer: Timer | None = None
         """Refreshes every Settings.refresh_minutes; None when that is 0."""
+        self.headlines_first: bool | None = None
+        """Whether the layout shows the headlines alone, the reader opening over them."""
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -213,6 +191,7 @@ class MainScreen(Screen[None]):
         library = self.app.library
         ticker = self.ticker
         ticker.focus()
+        self.set_class(not self.app.ui_state.breaking, "-no-breaking")
         self._update_breaking()
         self._update_status()
         if library.open_notice:
@@ -225,9 +204,34 @@ class MainScreen(Screen[None]):
         self.set_interval(STATUS_TICK_SECONDS, self._update_status)
 
     def on_resize(self, event: Resize) -> None:
-        """Below the minimum size, show a notice instead of squashed panes."""
+        """Below the minimum size, show a notice instead of squashed panes; choose the
+        layout for this width."""
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         self.set_class(small, "-too-small")
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        """Headlines first (the reader over them) or both panes, as the layout setting and
+        the width say; then give the ticker the width its headlines need."""
+        mode = self.app.ui_state.layout
+        first = mode == "headlines" or (mode == "auto" and self.size.width < SPLIT_WIDTH)
+        if first != self.headlines_first:
+            self.headlines_first = first
+            if first and self.zoomed is None:
+                self._zoom(self.reader if self.focused is self.reader else self.ticker)
+            elif not first and self.zoomed is not None:
+                self._zoom(None)
+        self._fit_panes()
+
+    def _fit_panes(self) -> None:
+        """Side by side, the ticker takes the width its titles need and the reader the rest
+        (at least READER_MIN_WIDTH); stacked or zoomed, the stylesheet decides."""
+        ticker, width = self.ticker, self.size.width
+        if self.zoomed is not None or self.has_class("-narrow") or not width:
+            ticker.styles.width = None
+            return
+        room = max(width - READER_MIN_WIDTH, min(TICKER_MIN_WIDTH, width // 2))
+        ticker.styles.width = max(min(ticker.preferred_width(), room), min(TICKER_MIN_WIDTH, room))
 
     # -- refreshing ------------------------------------------------------------------------
 
@@ -368,6 +372,41 @@ class MainScreen(Screen[None]):
         else:
             self._zoom(None)
 
+    def action_next_layout(self) -> None:
+        """Switch to the next layout (auto, split, headlines) and remember it."""
+        from newsterm.ui.ui_state import LAYOUTS
+
+        layout = LAYOUTS[(LAYOUTS.index(self.app.ui_state.layout) + 1) % len(LAYOUTS)]
+        self.app.remember(layout=layout)
+        self.headlines_first = None  # choose again, even if the answer is the same
+        self._zoom(None)
+        self._apply_layout()
+        described = {
+            "auto": f"headlines first below {SPLIT_WIDTH} columns, both panes above",
+            "split": "both panes",
+            "headlines": "headlines first, the article over them",
+        }
+        self.notify(f"Layout: {described[layout]}", timeout=3, markup=False)
+
+    def action_read_on(self) -> None:
+        """Page the open article down; at its end (or with none open), open the next
+        headline, as mail and feed readers do with space."""
+        reader, ticker = self.reader, self.ticker
+        if reader.url is None:
+            ticker.action_open()
+            return
+        if reader.state == "article" and reader.scroll_y < reader.max_scroll_y:
+            reader.scroll_page_down(animate=False)
+            return
+        if reader.state == "loading":
+            return
+        if ticker.move_to_url(reader.url) or ticker.cursor_entry is not None:
+            if ticker.cursor == len(ticker.entries) - 1 and ticker.exhausted:
+                self.notify("That was the last headline.", timeout=3, markup=False)
+                return
+            ticker.move_cursor(ticker.cursor + 1)
+            ticker.action_open()
+
     def _zoom(self, pane: HeadlineTicker | ArticleReader | None) -> None:
         # Classes, not Screen.maximize(): a maximized widget keeps its CSS width and is laid
         # out above the breaking and status lines; hiding the other pane keeps the layout.
@@ -375,6 +414,7 @@ class MainScreen(Screen[None]):
         self.zoom_came_from_ticker = False
         self.set_class(pane is self.ticker, "-zoom-ticker")
         self.set_class(pane is self.reader, "-zoom-reader")
+        self._fit_panes()
 
     def action_toggle_saved(self) -> None:
         """Save the article (fetching it if need be), or unsave it if it is saved."""
@@ -425,25 +465,39 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
             return
-        self.launch_browser(url)
+        plan = plan_browser(url)
+        if plan.kind == "window":
+            self.launch_browser(url, plan.argv)
+        elif plan.kind == "console":
+            self._run_console_browser(url, plan.argv)
+        else:
+            self.app.copy_to_clipboard(url)
+            self.notify(
+                "No web browser found (set $BROWSER): the link is copied.", timeout=6, markup=False
+            )
 
-    @work(thread=True, group="browser")
-    def launch_browser(self, url: str) -> None:
-        """Hand the URL to the browser as one argument (webbrowser runs no shell)."""
-        import webbrowser
+    def _run_console_browser(self, url: str, argv: tuple[str, ...]) -> None:
+        """Lend the terminal to a console browser and take it back when it quits."""
+        from textual.app import SuspendNotSupported
 
         try:
-            opened = webbrowser.open(url)
-        except Exception:  # a broken BROWSER setting must not end the app
-            opened = False
+            with self.app.suspend():
+                opened = run_console_browser(argv, terminal=True)
+        except SuspendNotSupported:  # no terminal to lend (a test harness, a web driver)
+            opened = run_console_browser(argv, terminal=False)
         self.post_message(self.BrowserOpened(url, opened))
+
+    @work(thread=True, group="browser")
+    def launch_browser(self, url: str, argv: tuple[str, ...]) -> None:
+        """Start a window browser away from the terminal, the link one argument (no shell)."""
+        self.post_message(self.BrowserOpened(url, start_window_browser(argv)))
 
     def on_main_screen_browser_opened(self, message: MainScreen.BrowserOpened) -> None:
         """Say whether the browser took the link."""
         if message.opened:
             self.notify("Opened in the browser", timeout=3, markup=False)
         else:
-            self.notify("Could not start a web browser.", severity="error", markup=False)
+            self.notify("The web browser did not start.", severity="error", markup=False)
 
     def action_copy_link(self) -> None:
         """Copy the article's link to the clipboard (OSC 52, where the terminal allows it)."""
@@ -494,8 +548,9 @@ class MainScreen(Screen[None]):
             self.open_url(url)
 
     def action_toggle_breaking(self) -> None:
-        """Show or hide the breaking line."""
+        """Show or hide the breaking line, and remember it."""
         self.toggle_class("-no-breaking")
+        self.app.remember(breaking=not self.has_class("-no-breaking"))
 
     def action_next_unread(self) -> None:
         """Jump to the next unread headline (for the command palette)."""
