@@ -33,6 +33,7 @@ from tests.functional.test_app_support import (
     frozen_clock,
     make_settings,
     screen_text,
+    seed_article,
 )
 
 
@@ -479,3 +480,32 @@ async def test_keymap_from_settings_remaps_binding_ids(tmp_path):
         await pilot.press("ctrl+x")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_search_results_name_the_article_light_its_words_and_list_it_once(tmp_path):
+    app = filled_app(tmp_path)
+    untitled = seed_article("https://global.espreso.tv/untitled-report")
+    untitled.title = ""
+    app.library.store.store_listing(
+        app.library.store.sources()[0],
+        [Headline("Technologies report", untitled.url, untitled.published)],
+        now=FIXED_NOW,
+    )
+    app.library.store.put_article(untitled, fetched_at=FIXED_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"technologies")
+        await pilot.pause()
+        search = app.screen
+        urls = [hit.url for hit in search.hits]
+        assert len(urls) == len(set(urls)) and SEED_URL in urls
+        text = screen_text(app)
+        assert "Untitled article · global.espreso.tv" in text
+        assert untitled.url not in text and "https://" not in text
+        prompt = search._option(search.hits[urls.index(SEED_URL)]).prompt
+        title_line = prompt.plain.split("\n")[0]
+        lit = [
+            title_line[span.start : span.end]
+            for span in prompt.spans
+            if "reverse" in str(span.style)
+        ]
+        assert "technologies" in [word.lower() for word in lit]
