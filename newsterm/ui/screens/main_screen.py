@@ -278,7 +278,19 @@ class MainScreen(Screen[None]):
         if (failures or waiting) and not error:
             error = "; ".join(f"{s.source.display_name}: {s.message}" for s in failures + waiting)
         self.last_error = screen_line(error) if error else None
-        if self.last_error and (failures or message.error):
+        library = self.app.library
+        if library.offline and failures and not self.ticker.entries:
+            # First run with no network: one notice that says what happened and what to do,
+            # in place of a failure notice and an "offline, cache from never" line.
+            names = ", ".join(screen_line(s.source.display_name) for s in failures)
+            reason = screen_line(library.offline_reason or "no network")
+            self.last_error = None
+            self.ticker.empty_text = (
+                f"Nothing is cached yet: could not reach {names} ({reason}). "
+                "Check the connection, then press r to retry."
+            )
+            self.notify(self.ticker.empty_text, title="Offline", severity="error", markup=False)
+        elif self.last_error and (failures or message.error):
             self.notify(self.last_error, title="Refresh", severity="error", timeout=8, markup=False)
         self.new_count = sum(status.new for status in statuses if status.ok)
         try:
@@ -670,12 +682,13 @@ class MainScreen(Screen[None]):
         if self._source_names is None:
             self._read_sources()
         parts: list[tuple[str, str]] = [(self._source_names or "", "source")]
-        parts.append((library.status_line(), "offline" if library.offline else "online"))
         updated = self._updated_at
-        if updated:
-            parts.append((f"updated {time_ago(max(0.0, self.app.clock() - updated))}", ""))
+        if library.offline and not updated:
+            parts.append(("offline — nothing cached yet", "offline"))
         else:
-            parts.append(("never updated", ""))
+            parts.append((library.status_line(), "offline" if library.offline else "online"))
+            when = f"updated {time_ago(max(0.0, self.app.clock() - updated))}" if updated else ""
+            parts.append((when or "never updated", ""))
         if self.new_count:
             parts.append((f"{self.new_count} new", "new"))
         if self.refreshing:

@@ -652,10 +652,12 @@ class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
         number = self.scroll_offset.y + y
         base = self.rich_style
         if not self.entries:
-            if y == 0:
-                muted = self._component_style("headline-ticker--more")
-                text = Text(" " + self.empty_text, style=base + muted, end="")
-                return self._strip(text, width)
+            # The empty pane's message wraps: it says what happened and what to do.
+            muted = self._component_style("headline-ticker--more")
+            message = Text(screen_line(self.empty_text), style=base + muted, end="")
+            lines = message.wrap(self.app.console, max(1, width - 2))
+            if y < len(lines):
+                return self._strip(Text(" ", style=base + muted, end="") + lines[y], width)
             return Strip.blank(width, base)
         if not 0 <= number < len(self._lines):
             return Strip.blank(width, base)
