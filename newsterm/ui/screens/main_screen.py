@@ -24,6 +24,7 @@ from newsterm.ui.browser_launch import plan_browser, run_console_browser, start_
 from newsterm.ui.footer_key import FooterKey
 from newsterm.ui.link_policy import is_browsable
 from newsterm.ui.main_commands import FOOTER_KEYS, PALETTE_ACTIONS
+from newsterm.ui.pane_layout import PaneLayout
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
@@ -33,12 +34,6 @@ from newsterm.ui.widgets.status_line import StatusLine
 if TYPE_CHECKING:
     from newsterm.ui.app import NewstermApp
 
-SPLIT_WIDTH = 140
-"""From this width both panes fit side by side with whole headlines; below it the layout
-"auto" shows the headlines alone and opens the reader over them."""
-READER_MIN_WIDTH = 60
-"""The reader's share in a split: never narrower than this, whatever the headlines want."""
-TICKER_MIN_WIDTH = 48
 MIN_WIDTH = 40
 MIN_HEIGHT = 10
 """Below this size the panes cannot show a headline and an article: say so instead."""
@@ -51,7 +46,7 @@ LOADING_MORE = "Loading more news…"
 
 
 # The footer's keys: (binding id, what it says, action on this screen or the app).
-class MainScreen(Screen[None]):
+class MainScreen(PaneLayout, Screen[None]):
     """The two panes: the ticker (left, or on top when narrow) and the reader."""
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
@@ -210,29 +205,6 @@ class MainScreen(Screen[None]):
         self.set_class(small, "-too-small")
         self._apply_layout()
 
-    def _apply_layout(self) -> None:
-        """Headlines first (the reader over them) or both panes, as the layout setting and
-        the width say; then give the ticker the width its headlines need."""
-        mode = self.app.ui_state.layout
-        first = mode == "headlines" or (mode == "auto" and self.size.width < SPLIT_WIDTH)
-        if first != self.headlines_first:
-            self.headlines_first = first
-            if first and self.zoomed is None:
-                self._zoom(self.reader if self.focused is self.reader else self.ticker)
-            elif not first and self.zoomed is not None:
-                self._zoom(None)
-        self._fit_panes()
-
-    def _fit_panes(self) -> None:
-        """Side by side, the ticker takes the width its titles need and the reader the rest
-        (at least READER_MIN_WIDTH); stacked or zoomed, the stylesheet decides."""
-        ticker, width = self.ticker, self.size.width
-        if self.zoomed is not None or self.has_class("-narrow") or not width:
-            ticker.styles.width = None
-            return
-        room = max(width - READER_MIN_WIDTH, min(TICKER_MIN_WIDTH, width // 2))
-        ticker.styles.width = max(min(ticker.preferred_width(), room), min(TICKER_MIN_WIDTH, room))
-
     # -- refreshing ------------------------------------------------------------------------
 
     @work(exclusive=True, group="refresh")
@@ -383,22 +355,6 @@ class MainScreen(Screen[None]):
             self.ticker.focus()
         else:
             self._zoom(None)
-
-    def action_next_layout(self) -> None:
-        """Switch to the next layout (auto, split, headlines) and remember it."""
-        from newsterm.ui.ui_state import LAYOUTS
-
-        layout = LAYOUTS[(LAYOUTS.index(self.app.ui_state.layout) + 1) % len(LAYOUTS)]
-        self.app.remember(layout=layout)
-        self.headlines_first = None  # choose again, even if the answer is the same
-        self._zoom(None)
-        self._apply_layout()
-        described = {
-            "auto": f"headlines first below {SPLIT_WIDTH} columns, both panes above",
-            "split": "both panes",
-            "headlines": "headlines first, the article over them",
-        }
-        self.notify(f"Layout: {described[layout]}", timeout=3, markup=False)
 
     def action_read_on(self) -> None:
         """Page the open article down; at its end (or with none open), open the next
