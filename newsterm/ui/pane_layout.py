@@ -16,6 +16,8 @@ SPLIT_WIDTH = 140
 "auto" shows the headlines alone and opens the reader over them."""
 READER_MIN_WIDTH = 60
 """The reader's share in a split: never narrower than this, whatever the headlines want."""
+READER_MAX_WIDTH = 96
+"""The reader's measure (90 cells), its padding and borders: more is wasted on it."""
 TICKER_MIN_WIDTH = 48
 
 
@@ -49,7 +51,9 @@ class PaneLayout:
         if self.zoomed is not None or self.has_class("-narrow") or not width:
             ticker.styles.width = None
             return
-        room = max(width - READER_MIN_WIDTH, min(TICKER_MIN_WIDTH, width // 2))
+        # The reader grows towards its 90-cell measure as the screen widens (40% of it).
+        reader = max(READER_MIN_WIDTH, min(READER_MAX_WIDTH, width * 2 // 5))
+        room = max(width - reader, min(TICKER_MIN_WIDTH, width // 2))
         ticker.styles.width = max(min(ticker.preferred_width(), room), min(TICKER_MIN_WIDTH, room))
 
     def action_next_layout(self) -> None:
