@@ -54,7 +54,10 @@ class PaneLayout:
         # The reader grows towards its 90-cell measure as the screen widens (40% of it).
         reader = max(READER_MIN_WIDTH, min(READER_MAX_WIDTH, width * 2 // 5))
         room = max(width - reader, min(TICKER_MIN_WIDTH, width // 2))
-        ticker.styles.width = max(min(ticker.preferred_width(), room), min(TICKER_MIN_WIDTH, room))
+        # Short titles leave the ticker narrow, but never narrower than what the reader's
+        # measure leaves over: that space would only be blank on both sides of the article.
+        wanted = max(ticker.preferred_width(), width - READER_MAX_WIDTH, TICKER_MIN_WIDTH)
+        ticker.styles.width = min(wanted, room)
 
     def action_next_layout(self) -> None:
         """Switch to the next layout (auto, split, headlines) and remember it."""
