@@ -114,6 +114,9 @@ class Library:
         self.offline_reason: str | None = "offline mode" if settings.offline else None
         self._fetcher: Fetcher | None = None
         self._active_urls: list[str] | None = None
+        self._run_urls: list[str] | None = None
+        self.only_source: str | None = None
+        """The one source shown when the user narrowed the view to it (show_only)."""
         self._fetching: set[asyncio.Task] = set()
         """Source refreshes under way: closing cancels them before it closes the client."""
 
@@ -192,6 +195,13 @@ class Library:
             return known
         by_url = {s.url: s for s in known}
         return [by_url[url] for url in self._active_urls if url in by_url]
+
+    def show_only(self, url: str | None) -> None:
+        """Show one source's headlines only, or (None) every source of this run again."""
+        if self.only_source is None:
+            self._run_urls = self._active_urls
+        self.only_source = url
+        self._active_urls = [url] if url else self._run_urls
 
     def add_source(self, url: str, name: str = "", timezone: str | None = None) -> Source:
         """Add a source by URL (http or https only); returns the stored source."""

@@ -38,6 +38,7 @@ HELP_TEXT = {
     "page_up": "page up",
     "open": "open the headline in the reader",
     "switch_pane": "switch between ticker and reader",
+    "only_source": "show the headline's source alone, or every source again",
     "read_on": "page the article down; at its end, the next headline",
     "zoom": "zoom: the pane gets the whole screen (enter reads zoomed, escape goes back)",
     "previous_day": "previous day (older headlines)",

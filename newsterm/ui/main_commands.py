@@ -15,6 +15,7 @@ FOOTER_KEYS = (
     ("refresh", "Refresh", "refresh"),
     ("saved", "Saved", "saved"),
     ("zoom", "Zoom", "zoom"),
+    ("only_source", "One source", "only_source"),
 )
 
 # What the command palette offers on this screen: (title, help, action).
@@ -29,6 +30,7 @@ PALETTE_ACTIONS = (
     ("Search", "Full-text search over the cache", "search"),
     ("Saved articles", "List the saved articles", "saved"),
     ("Revisions", "Earlier versions of the article", "revisions"),
+    ("One source / all", "Show the headline's source alone, or every source again", "only_source"),
     ("Breaking line", "Show or hide the scrolling line of latest headlines", "toggle_breaking"),
     ("Layout", "Headlines first on narrow screens, both panes, or headlines only", "next_layout"),
     ("Read on", "Page the article down; at its end, open the next headline", "read_on"),

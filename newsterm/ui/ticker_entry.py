@@ -34,6 +34,8 @@ class TickerEntry(NamedTuple):
     saved: bool
     sort_key: float = 0.0
     """Where the row sorts in the cache (see `key`)."""
+    source_id: int = 0
+    """The source's id, for showing that source alone."""
 
     @property
     def key(self) -> tuple[float, int]:
@@ -59,4 +61,5 @@ class TickerEntry(NamedTuple):
             row.read,
             row.saved,
             row.sort_key,
+            row.source_id,
         )

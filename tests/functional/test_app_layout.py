@@ -3,18 +3,25 @@ the choices (theme, breaking line, layout) that stick across starts."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
+from newsterm.models import Headline, Source
 from newsterm.ui.app import make_app
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
 from tests.functional.test_app_support import (
+    FIXED_NOW,
     SEED_URL,
     fill_library,
     frozen_clock,
     make_settings,
     screen_text,
 )
+
+LATER = "2025-05-16T20:04:00+03:00"
+"""After the newest fixture headline: the other source's item comes first."""
 
 
 def filled_app(tmp_path, **overrides):
@@ -136,3 +143,30 @@ async def test_the_palette_lists_newsterms_commands_not_textuals_developer_ones(
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert {"Theme", "Quit", "Layout", "Read on", "Search"} <= set(titles)
         assert not {"Keys", "Maximize", "Screenshot"} & set(titles)
+
+
+async def test_f_shows_the_headlines_source_alone_and_f_again_shows_all(tmp_path):
+    app = filled_app(tmp_path)
+    store = app.library.store
+    other = store.add_source(Source("https://example.org/feed.xml", "Example Feed"))
+    store.store_listing(
+        other,
+        [Headline("Feed item", "https://example.org/1", datetime.fromisoformat(LATER))],
+        now=FIXED_NOW,
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        ticker = app.screen.query_one(HeadlineTicker)
+        assert ticker.cursor_entry.title == "Feed item" and ticker.show_source
+        await pilot.press("f")
+        await pilot.pause()
+        assert [entry.title for entry in ticker.entries] == ["Feed item"]
+        text = screen_text(app)
+        assert "Example Feed only" in text and "f All sources" in text
+        await pilot.press("f")
+        await pilot.pause()
+        assert len(ticker.entries) > 40 and ticker.cursor_entry.title == "Feed item"
+        text = screen_text(app)
+        assert "only" not in text.splitlines()[1] and "f One source" in text
+        await app.screen.run_action("only_source")  # the palette's command does the same
+        await pilot.pause()
+        assert len(ticker.entries) == 1

@@ -64,6 +64,7 @@ class MainScreen(PaneLayout, Screen[None]):
         Binding("S", "saved", "Saved", id="saved"),
         Binding("R", "revisions", "Revisions", show=False, id="revisions"),
         Binding("t", "toggle_breaking", "Breaking", show=False, id="breaking"),
+        Binding("f", "only_source", "One source", show=False, id="only_source"),
     ]
 
     class RefreshProgressed(Message):
@@ -168,6 +169,13 @@ class MainScreen(PaneLayout, Screen[None]):
             FooterKey(app.first_key_display(binding_id), description, action)
             for binding_id, description, action in FOOTER_KEYS
         ]
+        if app.library.only_source:
+            keys = [
+                FooterKey(key.key, "All sources", key.action)
+                if key.action == "only_source"
+                else key
+                for key in keys
+            ]
         palette = app.keys_display(app.COMMAND_PALETTE_BINDING)
         return [*keys, FooterKey(palette, "Palette", "app.command_palette")]
 
@@ -515,6 +523,33 @@ class MainScreen(PaneLayout, Screen[None]):
             self.ticker.move_to_url(url)
             self.open_url(url)
 
+    def action_only_source(self) -> None:
+        """Show the cursor headline's source alone, or every source again; the footer and
+        the status line say which."""
+        library, ticker = self.app.library, self.ticker
+        entry = ticker.cursor_entry
+        if library.only_source:
+            library.show_only(None)
+        else:
+            source_id = entry.source_id if entry else None
+            urls = [source.url for source in library.sources() if source.id == source_id]
+            if not urls:
+                self.notify("No headline to take the source from.", timeout=3, markup=False)
+                return
+            library.show_only(urls[0])
+        ticker.show_source = len(library.sources()) > 1
+        try:
+            ticker.reload()
+        except StoreError as store_error:
+            self.notify(str(store_error), severity="error", markup=False)
+        self._source_names = None
+        footer = self.query_one(KeyFooter)
+        footer.keys = self._footer_keys()
+        footer.refresh()
+        self._update_more_line()
+        self._update_breaking()
+        self._update_status()
+
     def action_toggle_breaking(self) -> None:
         """Show or hide the breaking line, and remember it."""
         self.toggle_class("-no-breaking")
@@ -621,6 +656,8 @@ class MainScreen(PaneLayout, Screen[None]):
         names = [screen_line(source.display_name) for source in sources]
         if len(names) > 3:
             names = [f"{len(names)} sources"]
+        if library.only_source:
+            names = [f"{', '.join(names)} only"]
         self._source_names = ", ".join(names) or "no sources"
         self._source_total = len(sources)
         self._updated_at = library.last_updated()
