@@ -517,7 +517,7 @@ async def _opml(library: Any, args: argparse.Namespace) -> int:
             library.add_source(url, name)
         _err(f"imported {_count(len(found), 'source')}")
         return 0
-    text = write_opml(library.store.sources())
+    text = write_opml(library.store.sources(), library.store.source_kinds())
     if args.file:
         try:
             args.file.write_text(text, encoding="utf-8")
