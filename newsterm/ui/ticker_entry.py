@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
 from newsterm.time_format import clock_text
@@ -45,7 +45,14 @@ class TickerEntry(NamedTuple):
     @classmethod
     def from_row(cls, row: TickerRow, zone: tzinfo | None) -> TickerEntry:
         """Make an entry from the library's row, placing its time in the display zone."""
-        if row.published is None:
+        if row.published is None and row.sort_key != row.first_seen:
+            # Undated, but placed by the store next to a dated neighbour on its page: it
+            # belongs to that neighbour's day (shown with no time), not to an "Undated" group.
+            try:
+                day, clock = datetime.fromtimestamp(row.sort_key, zone).toordinal(), ""
+            except (OverflowError, OSError, ValueError):  # a key no calendar holds
+                day, clock = UNDATED, ""
+        elif row.published is None:
             day, clock = UNDATED, ""
         else:
             local = row.published.astimezone(zone)
