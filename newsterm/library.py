@@ -130,8 +130,10 @@ class Library:
         """
         store = open_store(settings.database_path)
         library = cls(settings, store)
-        # Seed only a new cache: a user who removed every source must not get them back.
-        if store.created and store.source_count() == 0 and not store.read_only:
+        # Seed only a new cache: a user who removed every source must not get them back;
+        # and one started with --source has chosen: that source alone, no home source.
+        seed = not source_urls
+        if seed and store.created and store.source_count() == 0 and not store.read_only:
             for item in settings.sources:
                 store.add_source(Source(item.url, item.name, item.timezone))
         if source_urls:
