@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsterm.config import Settings
+from newsterm.config import DEFAULT_SOURCE_URL, Settings
 from newsterm.listing_parser import PARSE_POOL_MIN_SOURCES, ListingParser
 from newsterm.models import Article, Headline, Listing, Source
 from newsterm.store import (
@@ -131,11 +131,11 @@ class Library:
         store = open_store(settings.database_path)
         library = cls(settings, store)
         # Seed only a new cache: a user who removed every source must not get them back;
-        # and one started with --source has chosen: that source alone, no home source.
-        seed = not source_urls
-        if seed and store.created and store.source_count() == 0 and not store.read_only:
+        # and one started with --source has chosen: the built-in home source is left out.
+        if store.created and store.source_count() == 0 and not store.read_only:
             for item in settings.sources:
-                store.add_source(Source(item.url, item.name, item.timezone))
+                if not (source_urls and item.url == DEFAULT_SOURCE_URL):
+                    store.add_source(Source(item.url, item.name, item.timezone))
         if source_urls:
             for url in source_urls:
                 library.add_source(url)
