@@ -24,9 +24,9 @@ class ConfigError(Exception):
 BINDING_IDS = frozenset(
     {
         "bottom", "breaking", "close_help", "close_revisions", "close_saved", "close_search",
-        "copy_link", "down", "help", "next_day", "next_unread", "open", "open_browser",
-        "page_down", "page_up", "previous_day", "quit", "refresh", "revisions", "save",
-        "saved", "search", "switch_pane", "top", "up", "zoom",
+        "copy_link", "down", "help", "next_day", "next_unread", "only_source", "open",
+        "open_browser", "page_down", "page_up", "previous_day", "quit", "read_on", "refresh",
+        "revisions", "save", "saved", "search", "switch_pane", "top", "up", "zoom",
     }
 )  # fmt: skip
 """The TUI's binding ids a [keys] table may remap. Kept here because config must not import
@@ -103,8 +103,8 @@ class Settings:
     display_timezone: str = ""
     """Zone to show times in: empty for the sources' own zone (as the site shows its times),
     "local" for the machine's, or an IANA name."""
-    theme: str = "newsterm"
-    """Textual theme name."""
+    theme: str = ""
+    """Textual theme name ("newsterm" for the site's colours); empty to follow the terminal's."""
     keys: dict[str, str] = field(default_factory=dict)
     """Keymap overrides: binding id → comma-separated keys, e.g. {"save": "ctrl+s"}."""
     offline: bool = False

@@ -110,9 +110,12 @@ async def main(folder: Path) -> None:
         await keys(pilot, "j", "enter")
 
     shots: list[tuple[str, tuple[int, int], Steps, dict[str, object]]] = [
+        # 80 and 120 columns: headlines first, whole; the article opens over them.
         ("main-wide.svg", (120, 40), refreshed, {}),
         ("main-narrow.svg", (80, 40), lambda pilot: keys(pilot, "j"), {}),
-        ("article.svg", (120, 40), article, {}),
+        ("article-narrow.svg", (120, 40), article, {}),
+        # From 140 columns both panes: the ticker as wide as its titles, the reader's measure.
+        ("article.svg", (180, 45), article, {}),
         ("search.svg", (120, 40), search, {}),
         ("saved.svg", (120, 40), saved, {}),
         ("help.svg", (120, 40), lambda pilot: keys(pilot, "question_mark"), {}),

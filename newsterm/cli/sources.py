@@ -76,7 +76,7 @@ async def opml_command(library: Any, args: argparse.Namespace) -> int:
             library.add_source(url, name)
         err(f"imported {plural(len(found), 'source')}")
         return 0
-    text = write_opml(library.store.sources())
+    text = write_opml(library.store.sources(), library.store.source_kinds())
     if args.file:
         try:
             args.file.write_text(text, encoding="utf-8")

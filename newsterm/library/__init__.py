@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsterm.config import Settings
+from newsterm.config import DEFAULT_SOURCE_URL, Settings
 from newsterm.library.articles import ArticleResult, Articles, PrefetchReport
 from newsterm.library.desk import NewsDesk
 from newsterm.library.listing_parser import ListingParser
@@ -54,6 +54,9 @@ class Library(Refreshing, Articles):
         self.offline_reason: str | None = "offline mode" if settings.offline else None
         self._fetcher: Fetcher | None = None
         self._active_urls: list[str] | None = None
+        self._run_urls: list[str] | None = None
+        self.only_source: str | None = None
+        """The one source shown when the user narrowed the view to it (show_only)."""
         self._fetching: set[asyncio.Task] = set()
         self._preparing = asyncio.Lock()
         """Source refreshes under way: closing cancels them before it closes the client."""
@@ -70,10 +73,12 @@ class Library(Refreshing, Articles):
         """
         store = open_store(settings.database_path)
         library = cls(settings, store)
-        # Seed only a new cache: a user who removed every source must not get them back.
+        # Seed only a new cache: a user who removed every source must not get them back;
+        # and one started with --source has chosen: the built-in home source is left out.
         if store.created and store.source_count() == 0 and not store.read_only:
             for item in settings.sources:
-                store.add_source(Source(item.url, item.name, item.timezone))
+                if not (source_urls and item.url == DEFAULT_SOURCE_URL):
+                    store.add_source(Source(item.url, item.name, item.timezone))
         if source_urls:
             for url in source_urls:
                 library.add_source(url)
@@ -129,6 +134,13 @@ class Library(Refreshing, Articles):
             return known
         by_url = {s.url: s for s in known}
         return [by_url[url] for url in self._active_urls if url in by_url]
+
+    def show_only(self, url: str | None) -> None:
+        """Show one source's headlines only, or (None) every source of this run again."""
+        if self.only_source is None:
+            self._run_urls = self._active_urls
+        self.only_source = url
+        self._active_urls = [url] if url else self._run_urls
 
     def add_source(self, url: str, name: str = "", timezone: str | None = None) -> Source:
         """Add a source by URL (http or https only); returns the stored source."""

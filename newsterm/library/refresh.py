@@ -193,6 +193,8 @@ class Refreshing:
             fetched.body, fetched.url, fetched.content_type, source.timezone
         )
         read_whole = _read_whole(listing)
+        # What the source's own URL serves, whatever was followed from it: for OPML export.
+        kind = "feed" if listing.kind in ("rss", "atom") else "page"
         if not listing.headlines and listing.feeds:
             # The page lists nothing we can read but advertises a feed: follow that instead.
             feed = await self._get_fetcher().fetch(listing.feeds[0], accept=LISTING_ACCEPT)
@@ -216,6 +218,7 @@ class Refreshing:
             counts = await asyncio.to_thread(
                 self.store.store_listing, source, listing.headlines, state, now
             )
+            await asyncio.to_thread(self.store.set_source_kind, source.url, kind)
         except StoreError as error:
             return SourceStatus(source, "failed", str(error))
         return SourceStatus(

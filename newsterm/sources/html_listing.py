@@ -27,7 +27,10 @@ def parse_html_listing(
     """The headlines of an HTML news list, with its next page and advertised feeds.
 
     `today` is the day in the site's zone that dates items listed before any day header
-    when the page itself carries no date; it defaults to now.
+    when the page itself carries no date. A date written without a year ("15 May, 22:10")
+    takes its year from `today` when given, else from the page's own date (its
+    modification metas, or its first full date), and only then from the clock: a page
+    from 2025 read in 2026 still says 2025.
     """
     root = load_html(body, content_type)
     if root is None:
@@ -35,7 +38,7 @@ def parse_html_listing(
     base = page_base(root, url)
     title = page_title(root)
     feeds = feed_links(root, base)
-    reference = today or datetime.now(tz).date()
+    reference = today or page_date(root, tz) or datetime.now(tz).date()
     headlines: list[Headline] = []
     next_href: str | None = None
     kind = "generic"

@@ -19,6 +19,36 @@ from newsterm.store.records import (
 )
 from newsterm.store.sources import upsert_fetch_state
 
+PLACE_STEP = 0.001
+"""Seconds between undated items placed next to each other: far below any real time gap."""
+
+
+def page_places(moments: list[float | None]) -> list[float | None]:
+    """Sort keys that keep a listing in page order where it gives no time.
+
+    An undated item sorts just after the dated item above it on the page (the ticker is
+    newest first), or just before the first dated item when it comes above all of them; in
+    a listing with no times at all, items keep their page order at `now`. So an undated
+    item stays where the page puts it, rather than sorting first as new. A listing with no
+    time at all gets None throughout: its items sort by when they were first seen, in page
+    order, as they always have.
+    """
+    places: list[float | None] = list(moments)
+    above: float | None = None
+    steps = 0
+    for index, moment in enumerate(moments):
+        if moment is not None:
+            above, steps = moment, 0
+        elif above is not None:
+            steps += 1
+            places[index] = above - steps * PLACE_STEP
+    first = next((index for index, m in enumerate(moments) if m is not None), len(moments))
+    anchor = moments[first] if first < len(moments) else None
+    if anchor is not None:
+        for index in range(first):
+            places[index] = anchor + (first - index) * PLACE_STEP
+    return places
+
 
 class HeadlineRoom(StoreConnection):
     """What the ticker shows: headlines per source, newest first, with read state."""
@@ -44,9 +74,10 @@ class HeadlineRoom(StoreConnection):
         now = writable_epoch(time.time() if now is None else now) or time.time()
         rows = []
         matcher = self.mute_matcher
-        for h in headlines:
-            # A date at the edge of datetime's range could not be shown in every zone.
-            published = writable_datetime(h.published)
+        # A date at the edge of datetime's range could not be shown in every zone.
+        moments = [writable_datetime(h.published) for h in headlines]
+        places = page_places([m.timestamp() if m else None for m in moments])
+        for h, published, place in zip(headlines, moments, places, strict=True):
             rows.append(
                 (
                     url_key(h.url),
@@ -56,7 +87,7 @@ class HeadlineRoom(StoreConnection):
                     h.category,
                     h.summary,
                     _offset_minutes(published),
-                    published.timestamp() if published else None,
+                    place,  # the sort key: the item's time, or its place on the page
                     int(bool(matcher(dataclasses.replace(h, source=source.url)))) if matcher else 0,
                 )
             )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from newsterm.store.errors import StoreError, begin_immediate, rollback
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -349,6 +349,11 @@ MIGRATIONS: dict[int, str] = {
         VALUES ('delete', old.id, old.title);
         INSERT INTO headline_search (rowid, title) VALUES (new.id, new.title);
     END;
+    """,
+    # Version 6: what each source's URL is ("page" or "feed"), learnt on refresh, so that
+    # an OPML export writes a news page as a page and a feed as a feed.
+    6: """
+    ALTER TABLE sources ADD COLUMN kind TEXT;
     """,
 }
 

@@ -41,6 +41,16 @@ class SourceRoom(StoreConnection):
         """All sources, in the order they were added."""
         return [source_from_row(r) for r in self._read("SELECT * FROM sources ORDER BY id")]
 
+    def set_source_kind(self, url: str, kind: str) -> None:
+        """Remember what a source's URL serves: "page" (a news list) or "feed"."""
+        with self._write() as db:
+            db.execute("UPDATE sources SET kind = ? WHERE url = ?", (kind, url))
+
+    def source_kinds(self) -> dict[str, str]:
+        """Each source's URL and what it serves, for those refreshed since version 4."""
+        rows = self._read("SELECT url, kind FROM sources WHERE typeof(kind) = 'text'")
+        return {row[0]: row[1] for row in rows if isinstance(row[0], str)}
+
     def source_count(self) -> int:
         """How many sources there are (0 on a new data dir)."""
         return self._read("SELECT count(*) FROM sources")[0][0]

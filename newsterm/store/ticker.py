@@ -31,6 +31,12 @@ _COLUMNS = (
 )
 _DOWN = "ORDER BY h.sort_key DESC, h.id"  # the ticker's order: newest first
 _UP = "ORDER BY h.sort_key, h.id DESC"  # the same index walked backwards
+# The same article (same URL) through two sources is one row: its first-stored copy among
+# the shown sources. An index probe per row (headlines_by_url), so paging stays cheap.
+_FIRST_COPY = (
+    "NOT EXISTS (SELECT 1 FROM headlines d WHERE d.url_key = h.url_key AND d.url = h.url"
+    " AND d.id < h.id{sources})"
+)
 # Rows after a key in the ticker's order, and rows before it.
 _AFTER = "h.sort_key <= ? AND (h.sort_key < ? OR h.id > ?)"
 _BEFORE = "h.sort_key >= ? AND (h.sort_key > ? OR h.id < ?)"
@@ -115,8 +121,8 @@ class TickerRoom(StoreConnection):
 
     def ticker_row(self, headline_id: int) -> TickerRow | None:
         """One row by headline id (a search hit, the "N new" marker), with its key, muted
-        or not."""
-        return _first(self._rows(None, "h.id = ?", [headline_id], "", 1, True))
+        or not, and whichever copy it is."""
+        return _first(self._rows(None, "h.id = ?", [headline_id], "", 1, True, first_copy=False))
 
     def ticker_position(
         self, source_ids: list[int] | None, key: Key, *, include_muted: bool = False
@@ -184,14 +190,28 @@ class TickerRoom(StoreConnection):
         order: str,
         limit: int,
         include_muted: bool = False,
+        *,
+        first_copy: bool = True,
     ) -> list[TickerRow]:
         where, filter_params = source_filter(
             source_ids, newest_first=True, include_muted=include_muted
         )
+        if first_copy:
+            copy, copy_params = first_copy_condition(source_ids)
+            where = f"{where} AND {copy}" if where else f"WHERE {copy}"
+            filter_params = [*filter_params, *copy_params]
         if condition:
             where = f"{where} AND {condition}" if where else f"WHERE {condition}"
         rows = self._read(f"{_COLUMNS} {where} {order} LIMIT ?", [*filter_params, *params, limit])
         return [ticker_row_from_row(r) for r in rows]
+
+
+def first_copy_condition(source_ids: list[int] | None) -> tuple[str, list[int]]:
+    """The condition that keeps one row per URL among these sources (all when None)."""
+    if not source_ids:
+        return _FIRST_COPY.format(sources=""), []
+    marks = ",".join("?" * len(source_ids))
+    return _FIRST_COPY.format(sources=f" AND d.source_id IN ({marks})"), list(source_ids)
 
 
 def _key_params(key: Key) -> list[float | int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -10,11 +11,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from newsterm.text.sanitize import screen_line
 from newsterm.ui.newsterm_theme import NEWSTERM_THEME
 from newsterm.ui.screens.main_screen import MainScreen
+from newsterm.ui.ui_state import UiState, read_state, state_path, write_state
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
 
@@ -35,6 +38,8 @@ HELP_TEXT = {
     "page_up": "page up",
     "open": "open the headline in the reader",
     "switch_pane": "switch between ticker and reader",
+    "only_source": "show the headline's source alone, or every source again",
+    "read_on": "page the article down; at its end, the next headline",
     "zoom": "zoom: the pane gets the whole screen (enter reads zoomed, escape goes back)",
     "previous_day": "previous day (older headlines)",
     "next_day": "next day (newer headlines)",
@@ -52,8 +57,19 @@ HELP_TEXT = {
     "command_palette": "command palette: every action, and themes",
 }
 
+TEXTUAL_COMMANDS_KEPT = ("Theme", "Quit")
+"""Of Textual's own palette commands, the ones that mean something in newsterm (Keys,
+Maximize, Screenshot are developer tools here: help, zoom and the CLI do those jobs)."""
+
 # Keys the help spells out in words rather than Textual's symbols (⏎ is easy to miss).
-KEY_WORDS = {"enter": "enter", "pagedown": "PgDn", "pageup": "PgUp", "home": "Home", "end": "End"}
+KEY_WORDS = {
+    "enter": "enter",
+    "space": "space",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+}
 
 
 class NewstermApp(App[int]):
@@ -77,20 +93,42 @@ class NewstermApp(App[int]):
         self.refresh_on_start = refresh_on_start
         """Whether to refresh right after the first paint (tests and snapshots turn it off)."""
         self.register_theme(NEWSTERM_THEME)
-        chosen = self.settings.theme
-        self.theme = chosen if chosen in self.available_themes else NEWSTERM_THEME.name
+        self.state_file = state_path(self.settings.data_dir)
+        self.ui_state: UiState = read_state(self.state_file)
+        """The choices remembered from the last run (theme, breaking line, layout)."""
+        self.theme = self._starting_theme()
         self.set_keymap(self.settings.keys)
+
+    def _starting_theme(self) -> str:
+        """The theme last chosen in the palette, else the config's, else the terminal's own."""
+        for chosen in (self.ui_state.theme, self.settings.theme):
+            if chosen and chosen in self.available_themes:
+                return chosen
+        return terminal_theme()
+
+    def remember(self, **changes: object) -> None:
+        """Keep a choice for the next start; say so once if the state file cannot be written."""
+        for name, value in changes.items():
+            setattr(self.ui_state, name, value)
+        if not write_state(self.state_file, self.ui_state):
+            self.notify("Could not save settings: they last until you quit.", markup=False)
 
     def get_default_screen(self) -> Screen:
         """The main two-pane screen."""
         return MainScreen()
 
     def on_mount(self) -> None:
-        """Say once if the configured theme did not exist."""
-        if self.settings.theme not in self.available_themes:
+        """Say once if the configured theme did not exist; remember themes chosen from now."""
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.settings.theme and self.settings.theme not in self.available_themes:
             self.notify(
-                f"Unknown theme {screen_line(self.settings.theme)!r}: using newsterm.", markup=False
+                f"Unknown theme {screen_line(self.settings.theme)!r}: using {self.theme}.",
+                markup=False,
             )
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self.ui_state.theme:
+            self.remember(theme=theme.name)
 
     async def on_unmount(self) -> None:
         """Close the network client and the cache."""
@@ -161,11 +199,22 @@ class NewstermApp(App[int]):
         return " ".join(dict.fromkeys(shown))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's commands (themes, quit…) plus every action of the main screen."""
-        yield from super().get_system_commands(screen)
+        """Textual's theme and quit commands plus every action of the main screen."""
+        for command in super().get_system_commands(screen):
+            if command.title in TEXTUAL_COMMANDS_KEPT:
+                yield command
         yield SystemCommand("Help", "Show every key binding", self.action_help)
         if isinstance(screen, MainScreen):
             yield from screen.palette_commands()
+
+
+def terminal_theme() -> str:
+    """Textual's ANSI theme, which draws in the terminal's own colours: its light variant
+    when the terminal says (COLORFGBG, set by rxvt, Konsole and others) its background is
+    light."""
+    background = os.environ.get("COLORFGBG", "").rpartition(";")[2]
+    light = background.isdigit() and int(background) in (7, 9, 10, 11, 12, 13, 14, 15)
+    return "ansi-light" if light else "ansi-dark"
 
 
 def make_app(

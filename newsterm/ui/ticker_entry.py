@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
 from newsterm.text.time_format import clock_text
@@ -34,6 +34,8 @@ class TickerEntry(NamedTuple):
     saved: bool
     sort_key: float = 0.0
     """Where the row sorts in the cache (see `key`)."""
+    source_id: int = 0
+    """The source's id, for showing that source alone."""
 
     @property
     def key(self) -> tuple[float, int]:
@@ -43,7 +45,14 @@ class TickerEntry(NamedTuple):
     @classmethod
     def from_row(cls, row: TickerRow, zone: tzinfo | None) -> TickerEntry:
         """Make an entry from the library's row, placing its time in the display zone."""
-        if row.published is None:
+        if row.published is None and row.sort_key != row.first_seen:
+            # Undated, but placed by the store next to a dated neighbour on its page: it
+            # belongs to that neighbour's day (shown with no time), not to an "Undated" group.
+            try:
+                day, clock = datetime.fromtimestamp(row.sort_key, zone).toordinal(), ""
+            except (OverflowError, OSError, ValueError):  # a key no calendar holds
+                day, clock = UNDATED, ""
+        elif row.published is None:
             day, clock = UNDATED, ""
         else:
             local = row.published.astimezone(zone)
@@ -59,4 +68,5 @@ class TickerEntry(NamedTuple):
             row.read,
             row.saved,
             row.sort_key,
+            row.source_id,
         )

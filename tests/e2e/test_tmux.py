@@ -21,6 +21,7 @@ pytestmark = [
 
 NEWSTERM = Path(sys.executable).with_name("newsterm")
 FIRST_TITLE = "Russian demands at Istanbul talks"
+FIRST_WORDS = "Russian demands at"
 ARTICLE_TITLE = "Russia uses new technologies to influence European"
 FIRST_PARAGRAPH = "Politico reported the information."
 DEADLINE = 30.0
@@ -62,7 +63,9 @@ class Terminal:
             self.session,
             # COLUMNS/LINES from the environment that started the tmux server would override
             # the real window size (Textual asks shutil.get_terminal_size, which reads them).
-            f"env -u COLUMNS -u LINES {exports} sh -c {shlex.quote(shell)}",
+            # No display either: a terminal session over ssh, where only a console browser works.
+            f"env -u COLUMNS -u LINES -u DISPLAY -u WAYLAND_DISPLAY {exports}"
+            f" sh -c {shlex.quote(shell)}",
         )
 
     def screen(self) -> str:
@@ -139,8 +142,46 @@ def test_read_and_save_online_then_read_it_offline(tmp_path, terminal, loopback)
     terminal.press("Enter")
     screen = terminal.wait_for(FIRST_PARAGRAPH, "What is known about elections in Romania")
     assert "Traceback" not in screen
-    # A headline that was never opened says so in the pane instead of failing.
+    # A headline that was never opened says so in the pane instead of failing. At 120
+    # columns the article is read over the headlines: escape goes back to them.
+    # (Alone: an escape followed at once by "g" would reach the app as alt+g.)
+    terminal.press("Escape")
+    terminal.wait_for(FIRST_TITLE, "2025, Friday · 16 May")
     terminal.press("g", "Enter")
     terminal.wait_for("not cached (offline)")
     terminal.press("q")
+    assert terminal.wait_for_exit() == 0
+
+
+def test_o_lends_the_terminal_to_a_console_browser_and_takes_it_back(tmp_path, terminal, loopback):
+    """A console browser (w3m, lynx…) as $BROWSER: the app steps aside while it runs, the
+    browser has the whole terminal, and when it quits the app is back, keys and all."""
+    browser = tmp_path / "console-browser"
+    browser.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        "print('CONSOLE BROWSER SHOWS', sys.argv[1:], flush=True)\n"
+        "input('press enter to quit the browser')\n"
+    )
+    browser.chmod(0o755)
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    env = {
+        "NEWSTERM_DATA_DIR": str(tmp_path / "data"),
+        "NEWSTERM_CONFIG": str(config),
+        "TERM": "xterm-256color",
+        "PATH": os.environ.get("PATH", ""),
+        "NO_PROXY": "127.0.0.1,localhost",
+        "BROWSER": f"{browser} %s",
+    }
+    terminal.start([str(NEWSTERM), "--source", loopback.url + "/news"], env)
+    terminal.wait_for(FIRST_WORDS, "online")
+    terminal.press("o")
+    screen = terminal.wait_for("CONSOLE BROWSER SHOWS", "press enter to quit the browser")
+    assert FIRST_WORDS not in screen  # the browser has the screen to itself
+    assert loopback.url in screen  # and was given the headline's link
+    terminal.press("Enter")
+    screen = terminal.wait_for(FIRST_WORDS, "Opened in the browser")
+    assert "CONSOLE BROWSER SHOWS" not in screen
+    terminal.press("j", "q")
     assert terminal.wait_for_exit() == 0

@@ -40,7 +40,7 @@ def notifications(app) -> list[str]:
 
 async def test_every_key_against_the_site(tmp_path, site_server, recording_browser):
     app = site_app(tmp_path / "data", site_server)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         library = app.library
         ticker = app.screen.query_one(HeadlineTicker)
@@ -166,7 +166,7 @@ async def test_new_headlines_slide_in_while_the_cursor_stays(tmp_path, loopback)
     html = "text/html; charset=utf-8"
     loopback.sequence("/news", Reply(page2, content_type=html), Reply(full, content_type=html))
     app = site_app(tmp_path, loopback)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         ticker = app.screen.query_one(HeadlineTicker)
         assert len(ticker.entries) == 11
@@ -185,12 +185,12 @@ async def test_new_headlines_slide_in_while_the_cursor_stays(tmp_path, loopback)
         assert before.title[:20] in screen_text(app)
         ticker.scroll_home(animate=False)
         await pilot.pause()
-        assert "• 19:58  Russian demands" in screen_text(app)
+        assert f"• 19:58{' ' * 14}Russian demands" in screen_text(app)
 
 
 async def test_the_end_of_the_ticker_loads_more_news(tmp_path, site_server):
     app = site_app(tmp_path, site_server)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         ticker = app.screen.query_one(HeadlineTicker)
         assert len(ticker.entries) == 40
@@ -220,7 +220,7 @@ async def test_a_next_page_that_fails_for_now_stays_offered(tmp_path, loopback):
     loopback.route("/news", (SITE_ROOT / "news.html").read_bytes())
     loopback.route("/news?page=2", b"busy", status=500)
     app = site_app(tmp_path, loopback)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         ticker = app.screen.query_one(HeadlineTicker)
         await pilot.press("G")
@@ -236,7 +236,7 @@ async def test_a_next_page_that_fails_for_now_stays_offered(tmp_path, loopback):
 
 async def test_a_failing_site_is_reported_and_the_cache_stays(tmp_path, loopback):
     app = site_app(tmp_path, loopback)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         assert len(app.screen.query_one(HeadlineTicker).entries) == 40
         loopback.route("/news", "down for maintenance", status=503)
@@ -250,7 +250,7 @@ async def test_a_failing_site_is_reported_and_the_cache_stays(tmp_path, loopback
 
 async def test_offline_restart_reads_the_saved_article(tmp_path, loopback):
     app = site_app(tmp_path, loopback)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("s")
         await settle(app, pilot)
@@ -258,7 +258,7 @@ async def test_offline_restart_reads_the_saved_article(tmp_path, loopback):
         assert app.library.is_saved(saved_url)
     loopback.stop()
     offline = site_app(tmp_path, loopback, offline=True)
-    async with offline.run_test(size=(120, 40)) as pilot:
+    async with offline.run_test(size=(140, 40)) as pilot:
         await settle(offline, pilot)
         assert "offline" in offline.screen.query_one(StatusLine).plain
         await pilot.press("S", "enter")
@@ -273,7 +273,7 @@ async def test_offline_restart_reads_the_saved_article(tmp_path, loopback):
 
 async def test_unreachable_site_switches_to_offline_and_says_so(tmp_path, loopback):
     app = site_app(tmp_path, loopback)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         app.library.store.record_fetch(FetchState(loopback.url + "/news", last_success=1.0))
         loopback.stop()
@@ -293,7 +293,7 @@ async def test_quitting_mid_refresh_ends_every_fetch_quietly(tmp_path, loopback,
     settings = make_settings(tmp_path, urls[0])
     app = make_app(settings, source_urls=urls)
     caplog.set_level(logging.WARNING)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         assert app.screen.refreshing
         fetching = set(app.library._fetching)

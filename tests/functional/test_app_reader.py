@@ -146,7 +146,7 @@ async def test_an_exception_below_is_shown_in_the_pane_not_as_a_traceback(tmp_pa
 async def test_tab_switches_panes_and_the_reader_scrolls_with_j_and_k(tmp_path):
     app = make_app(make_settings(tmp_path), clock=frozen_clock, refresh_on_start=False)
     fill_library(app.library)
-    async with app.run_test(size=(100, 24)) as pilot:
+    async with app.run_test(size=(140, 24)) as pilot:
         ticker = app.screen.query_one(HeadlineTicker)
         await pilot.press("G")
         reader = await open_cursor_row(app, pilot)
@@ -175,7 +175,7 @@ async def test_tab_switches_panes_and_the_reader_scrolls_with_j_and_k(tmp_path):
 
 async def test_opening_another_headline_replaces_the_article(tmp_path):
     app = app_with_rich_article(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         reader = await open_cursor_row(app, pilot)
         assert reader.title.startswith("Markdown")
         await pilot.press("G")

@@ -57,9 +57,12 @@ async def test_first_paint_shows_day_header_times_labels_and_titles(tmp_path):
     async with app.run_test(size=(120, 40)):
         text = screen_text(app)
         assert "2025, Friday · 16 May" in text
-        assert "19:58  Russian demands at Istanbul talks" in text
-        assert "19:17   EXCLUSIVE  Ukraine’s defense" in text
-        assert "16:36   OPINION  Who is Medinsky" in text
+        # Labels as the page writes them, in a column as wide as the widest ("Exclusive"):
+        # every title starts in the same column, with a label or without.
+        assert "19:58              Russian demands at Istanbul talks" in text
+        assert "19:17   Exclusive  Ukraine’s defense" in text
+        assert "16:36   OPINION    Who is Medinsky" in text
+        assert "EXCLUSIVE" not in text
         assert "online" in text and "updated 2 min ago" in text
         # One source: rows do not repeat its name.
         assert "Espreso Global · Russian" not in text
@@ -86,7 +89,7 @@ async def test_times_follow_the_display_zone(tmp_path, setting, shown):
     with machine_zone("America/New_York"):
         app = filled_app(tmp_path, display_timezone=setting)
         async with app.run_test(size=(120, 40)):
-            assert f"{shown}  Russian demands at Istanbul talks" in screen_text(app)
+            assert f"{shown}{' ' * 14}Russian demands at Istanbul talks" in screen_text(app)
 
 
 async def test_j_k_and_arrows_move_the_cursor(tmp_path):
@@ -163,9 +166,9 @@ async def test_read_rows_lose_bold_and_saved_rows_get_a_star(tmp_path):
     async with app.run_test(size=(120, 40)):
         ticker = ticker_of(app)
         ticker.set_flags(rows[3].url, saved=True)
-        read_line = list(ticker.render_line(3))  # header, then rows 0, 1, 2
-        unread_line = list(ticker.render_line(2))
-        saved_line = "".join(s.text for s in ticker.render_line(4))
+        read_line = list(ticker.render_line(ticker._entry_lines[2]))
+        unread_line = list(ticker.render_line(ticker._entry_lines[1]))
+        saved_line = "".join(s.text for s in ticker.render_line(ticker._entry_lines[3]))
         assert not any(s.style and s.style.bold for s in read_line if "Prisoner" in s.text)
         assert any(s.style and s.style.bold for s in unread_line if "Trump" in s.text)
         assert saved_line.startswith("★")
@@ -186,7 +189,7 @@ async def test_source_names_shown_when_several_sources(tmp_path):
 
 async def test_enter_and_click_open_the_headline(tmp_path):
     app = filled_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         ticker = ticker_of(app)
         reader = app.screen.query_one(ArticleReader)
         await pilot.press("G", "enter")
@@ -195,8 +198,8 @@ async def test_enter_and_click_open_the_headline(tmp_path):
         assert reader.title.startswith("Russia uses new technologies")
         assert ticker.cursor_entry.read
         await pilot.press("g")
-        # Line 0 is the day header; line 2 is the second headline ("Trump's policy…").
-        await pilot.click(HeadlineTicker, offset=(10, 3))
+        # Line 0 is the day header, then the first headline (two lines when it wraps).
+        await pilot.click(HeadlineTicker, offset=(10, ticker._entry_lines[1] + 1))
         assert ticker.cursor == 1
         assert reader.url == ticker.entries[1].url
 
@@ -217,7 +220,7 @@ async def test_markup_and_escape_sequences_in_headlines_show_literally(tmp_path)
         text = screen_text(app)
         assert "[red]fake[/red] and [link=https://evil.test]click[/link]" in text
         assert "[bold]Breaking[/bold] :warning: news" in text
-        assert "[B]X[/B]" in text  # labels are shown upper-case, brackets and all
+        assert "[b]x[/b]" in text  # labels are shown as written, brackets and all
         assert "Bell CSI31m ESC[2J done" in text
         segments = screen_segments(app)
         assert not [s for s in segments if "\x1b" in s or "\x9b" in s or "\x07" in s]
@@ -232,17 +235,19 @@ async def test_wide_characters_are_ellipsised_within_the_pane(tmp_path, width):
     app = filled_app(tmp_path)
     store = app.library.store
     source = store.sources()[0]
-    title = "東京で大規模な抗議デモ 🇺🇦🔥 参加者は数千人に達した 報道によると警察は" * 2
+    title = "東京で大規模な抗議デモ 🇺🇦🔥 参加者は数千人に達した 報道によると警察は" * 4
     store.store_listing(
         source, [Headline(title, "https://x.test/cjk", KYIV_EVENING + timedelta(hours=3))]
     )
     async with app.run_test(size=(width * 2, 30)):
         ticker = ticker_of(app)
         content_width = ticker.scrollable_content_region.width
-        line = "".join(segment.text for segment in ticker.render_line(1))
-        assert cell_len(line) == content_width
-        assert "…" in line
-        assert line.startswith("  22:00  東京")
+        first, second = (
+            "".join(segment.text for segment in ticker.render_line(line)) for line in (1, 2)
+        )
+        assert cell_len(first) == cell_len(second) == content_width
+        assert first.startswith("  22:00") and "東京" in first
+        assert "…" in second  # wrapped onto a second line, the rest cut there
 
 
 async def test_cursor_paging_reads_by_key_and_the_window_stays_bounded(tmp_path):

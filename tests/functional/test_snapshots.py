@@ -39,6 +39,12 @@ async def settle(pilot) -> None:
 
 def test_main_screen_wide(snap_compare, tmp_path):
     app = filled_app(tmp_path)
+    assert snap_compare(app, terminal_size=(160, 40), press=["j", "j", "j"])
+
+
+def test_main_screen_medium(snap_compare, tmp_path):
+    """120 columns: headlines first, whole (wrapped), the reader opening over them."""
+    app = filled_app(tmp_path)
     assert snap_compare(app, terminal_size=(120, 40), press=["j", "j", "j"])
 
 
@@ -54,7 +60,7 @@ def test_article_open(snap_compare, tmp_path):
         await pilot.press("G", "enter")
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=open_seed_article)
+    assert snap_compare(app, terminal_size=(200, 50), run_before=open_seed_article)
 
 
 def test_help(snap_compare, tmp_path):

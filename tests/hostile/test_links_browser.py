@@ -114,3 +114,46 @@ def test_the_cli_reads_and_saves_only_http_urls(tmp_path, target):
         assert result.stdout == ""
         assert result.stderr.count("\n") == 1 and "http(s)" in result.stderr
         assert "root:" not in result.stderr
+
+
+async def test_o_with_a_console_browser_runs_it_and_the_app_carries_on(
+    tmp_path, link_site, recording_browser, monkeypatch
+):
+    """No display: $BROWSER can only be a console browser; it runs to its end (the app steps
+    aside when it has a terminal to lend) and the app is back, keys and all."""
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    server, markers = link_site
+    app = make_app(make_settings(tmp_path / "data", server.url + "/rss"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        ticker = app.screen.query_one(HeadlineTicker)
+        url = ticker.cursor_entry.url
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert [json.loads(line) for line in recording_browser.read_text().splitlines()] == [[url]]
+        assert "Opened in the browser" in [n.message for n in app._notifications]
+        await pilot.press("j")
+        assert ticker.cursor == 1  # the keys are the app's again
+    assert list(markers.iterdir()) == []
+
+
+async def test_o_with_no_browser_at_all_says_so_and_copies_the_link(
+    tmp_path, link_site, monkeypatch
+):
+    server, _ = link_site
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    for name in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    app = make_app(make_settings(tmp_path / "data", server.url + "/rss"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setenv("PATH", str(empty))  # no w3m, no lynx, no xdg-open: no browser
+        url = app.screen.query_one(HeadlineTicker).cursor_entry.url
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert app.clipboard == url
+        messages = [n.message for n in app._notifications]
+        assert "No web browser found (set $BROWSER): the link is copied." in messages
+        assert not [m for m in messages if "Opened" in m]

@@ -127,7 +127,9 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
         terminal.tmux("resize-window", "-t", terminal.session, "-x", "400", "-y", "60")
         terminal.wait_for("ending here", "Arabic")
         capture("huge")
-        for width, height in [(30, 8), (200, 50), (39, 9), (41, 11), (120, 40)] * 2:
+        # Ends at 160 columns: both panes side by side (below 140 the article is read over
+        # the headlines), so the rows' right border can be measured next to the reader.
+        for width, height in [(30, 8), (200, 50), (39, 9), (41, 11), (160, 40)] * 2:
             terminal.tmux(
                 "resize-window", "-t", terminal.session, "-x", str(width), "-y", str(height)
             )

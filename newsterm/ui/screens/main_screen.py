@@ -20,8 +20,11 @@ from newsterm.library import ArticleResult, SourceStatus, StoreError
 from newsterm.models import Source
 from newsterm.text.sanitize import screen_line
 from newsterm.text.time_format import time_ago
+from newsterm.ui.browser_launch import plan_browser, run_console_browser, start_window_browser
 from newsterm.ui.footer_key import FooterKey
 from newsterm.ui.link_policy import is_browsable
+from newsterm.ui.main_commands import FOOTER_KEYS, PALETTE_ACTIONS
+from newsterm.ui.pane_layout import PaneLayout
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
@@ -41,48 +44,16 @@ STATUS_REDRAW_SECONDS = 0.2
 MORE_NEWS = "More news ↓ (press j or click)"
 LOADING_MORE = "Loading more news…"
 
+
 # The footer's keys: (binding id, what it says, action on this screen or the app).
-FOOTER_KEYS = (
-    ("open", "Open", "open_headline"),
-    ("switch_pane", "Pane", "switch_pane"),
-    ("save", "Save", "toggle_saved"),
-    ("open_browser", "Browser", "open_in_browser"),
-    ("refresh", "Refresh", "refresh"),
-    ("search", "Search", "search"),
-    ("saved", "Saved", "saved"),
-    ("help", "Help", "app.help"),
-    ("quit", "Quit", "app.quit"),
-    ("zoom", "Zoom", "zoom"),  # after help and quit, which must fit on narrow terminals
-)
-
-# What the command palette offers on this screen: (title, help, action).
-PALETTE_ACTIONS = (
-    ("Open headline", "Open the headline under the cursor in the reader", "open_headline"),
-    ("Switch pane", "Move the keys between the ticker and the reader", "switch_pane"),
-    ("Zoom pane", "Give the whole screen to the pane with the keys, or go back", "zoom"),
-    ("Save / unsave", "Keep the article for good, or stop keeping it", "toggle_saved"),
-    ("Open in browser", "Open the article's link in the web browser", "open_in_browser"),
-    ("Copy link", "Copy the article's link to the clipboard", "copy_link"),
-    ("Refresh", "Fetch every source now", "refresh"),
-    ("Search", "Full-text search over the cache", "search"),
-    ("Saved articles", "List the saved articles", "saved"),
-    ("Revisions", "Earlier versions of the article", "revisions"),
-    ("Breaking line", "Show or hide the scrolling line of latest headlines", "toggle_breaking"),
-    ("Next unread", "Jump to the next unread headline", "next_unread"),
-    ("Previous day", "Jump to the day before", "previous_day"),
-    ("Next day", "Jump to the day after", "next_day"),
-    ("Top", "Jump to the newest headline", "top"),
-    ("Bottom", "Jump to the oldest cached headline", "bottom"),
-)
-
-
-class MainScreen(Screen[None]):
+class MainScreen(PaneLayout, Screen[None]):
     """The two panes: the ticker (left, or on top when narrow) and the reader."""
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "switch_pane", "Pane", id="switch_pane"),
+        Binding("space", "read_on", "Read on", show=False, id="read_on"),
         Binding("z", "zoom", "Zoom", id="zoom"),
         Binding("escape", "unzoom", "Both panes", show=False),
         Binding("s", "toggle_saved", "Save", id="save"),
@@ -93,6 +64,7 @@ class MainScreen(Screen[None]):
         Binding("S", "saved", "Saved", id="saved"),
         Binding("R", "revisions", "Revisions", show=False, id="revisions"),
         Binding("t", "toggle_breaking", "Breaking", show=False, id="breaking"),
+        Binding("f", "only_source", "One source", show=False, id="only_source"),
     ]
 
     class RefreshProgressed(Message):
@@ -165,6 +137,8 @@ class MainScreen(Screen[None]):
         """Whether the zoomed reader was opened from the zoomed ticker (escape returns there)."""
         self.auto_refresh_timer: Timer | None = None
         """Refreshes every Settings.refresh_minutes; None when that is 0."""
+        self.headlines_first: bool | None = None
+        """Whether the layout shows the headlines alone, the reader opening over them."""
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -195,6 +169,13 @@ class MainScreen(Screen[None]):
             FooterKey(app.first_key_display(binding_id), description, action)
             for binding_id, description, action in FOOTER_KEYS
         ]
+        if app.library.only_source:
+            keys = [
+                FooterKey(key.key, "All sources", key.action)
+                if key.action == "only_source"
+                else key
+                for key in keys
+            ]
         palette = app.keys_display(app.COMMAND_PALETTE_BINDING)
         return [*keys, FooterKey(palette, "Palette", "app.command_palette")]
 
@@ -213,6 +194,7 @@ class MainScreen(Screen[None]):
         library = self.app.library
         ticker = self.ticker
         ticker.focus()
+        self.set_class(not self.app.ui_state.breaking, "-no-breaking")
         self._update_breaking()
         self._update_status()
         if library.open_notice:
@@ -225,9 +207,11 @@ class MainScreen(Screen[None]):
         self.set_interval(STATUS_TICK_SECONDS, self._update_status)
 
     def on_resize(self, event: Resize) -> None:
-        """Below the minimum size, show a notice instead of squashed panes."""
+        """Below the minimum size, show a notice instead of squashed panes; choose the
+        layout for this width."""
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
         self.set_class(small, "-too-small")
+        self._apply_layout()
 
     # -- refreshing ------------------------------------------------------------------------
 
@@ -274,7 +258,19 @@ class MainScreen(Screen[None]):
         if (failures or waiting) and not error:
             error = "; ".join(f"{s.source.display_name}: {s.message}" for s in failures + waiting)
         self.last_error = screen_line(error) if error else None
-        if self.last_error and (failures or message.error):
+        library = self.app.library
+        if library.offline and failures and not self.ticker.entries:
+            # First run with no network: one notice that says what happened and what to do,
+            # in place of a failure notice and an "offline, cache from never" line.
+            names = ", ".join(screen_line(s.source.display_name) for s in failures)
+            reason = screen_line(library.offline_reason or "no network")
+            self.last_error = None
+            self.ticker.empty_text = (
+                f"Nothing is cached yet: could not reach {names} ({reason}). "
+                "Check the connection, then press r to retry."
+            )
+            self.notify(self.ticker.empty_text, title="Offline", severity="error", markup=False)
+        elif self.last_error and (failures or message.error):
             self.notify(self.last_error, title="Refresh", severity="error", timeout=8, markup=False)
         self.new_count = sum(status.new for status in statuses if status.ok)
         try:
@@ -368,6 +364,25 @@ class MainScreen(Screen[None]):
         else:
             self._zoom(None)
 
+    def action_read_on(self) -> None:
+        """Page the open article down; at its end (or with none open), open the next
+        headline, as mail and feed readers do with space."""
+        reader, ticker = self.reader, self.ticker
+        if reader.url is None:
+            ticker.action_open()
+            return
+        if reader.state == "article" and reader.scroll_y < reader.max_scroll_y:
+            reader.scroll_page_down(animate=False)
+            return
+        if reader.state == "loading":
+            return
+        if ticker.move_to_url(reader.url) or ticker.cursor_entry is not None:
+            if ticker.cursor == len(ticker.entries) - 1 and ticker.exhausted:
+                self.notify("That was the last headline.", timeout=3, markup=False)
+                return
+            ticker.move_cursor(ticker.cursor + 1)
+            ticker.action_open()
+
     def _zoom(self, pane: HeadlineTicker | ArticleReader | None) -> None:
         # Classes, not Screen.maximize(): a maximized widget keeps its CSS width and is laid
         # out above the breaking and status lines; hiding the other pane keeps the layout.
@@ -375,6 +390,7 @@ class MainScreen(Screen[None]):
         self.zoom_came_from_ticker = False
         self.set_class(pane is self.ticker, "-zoom-ticker")
         self.set_class(pane is self.reader, "-zoom-reader")
+        self._fit_panes()
 
     def action_toggle_saved(self) -> None:
         """Save the article (fetching it if need be), or unsave it if it is saved."""
@@ -425,25 +441,39 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
             return
-        self.launch_browser(url)
+        plan = plan_browser(url)
+        if plan.kind == "window":
+            self.launch_browser(url, plan.argv)
+        elif plan.kind == "console":
+            self._run_console_browser(url, plan.argv)
+        else:
+            self.app.copy_to_clipboard(url)
+            self.notify(
+                "No web browser found (set $BROWSER): the link is copied.", timeout=6, markup=False
+            )
 
-    @work(thread=True, group="browser")
-    def launch_browser(self, url: str) -> None:
-        """Hand the URL to the browser as one argument (webbrowser runs no shell)."""
-        import webbrowser
+    def _run_console_browser(self, url: str, argv: tuple[str, ...]) -> None:
+        """Lend the terminal to a console browser and take it back when it quits."""
+        from textual.app import SuspendNotSupported
 
         try:
-            opened = webbrowser.open(url)
-        except Exception:  # a broken BROWSER setting must not end the app
-            opened = False
+            with self.app.suspend():
+                opened = run_console_browser(argv, terminal=True)
+        except SuspendNotSupported:  # no terminal to lend (a test harness, a web driver)
+            opened = run_console_browser(argv, terminal=False)
         self.post_message(self.BrowserOpened(url, opened))
+
+    @work(thread=True, group="browser")
+    def launch_browser(self, url: str, argv: tuple[str, ...]) -> None:
+        """Start a window browser away from the terminal, the link one argument (no shell)."""
+        self.post_message(self.BrowserOpened(url, start_window_browser(argv)))
 
     def on_main_screen_browser_opened(self, message: MainScreen.BrowserOpened) -> None:
         """Say whether the browser took the link."""
         if message.opened:
             self.notify("Opened in the browser", timeout=3, markup=False)
         else:
-            self.notify("Could not start a web browser.", severity="error", markup=False)
+            self.notify("The web browser did not start.", severity="error", markup=False)
 
     def action_copy_link(self) -> None:
         """Copy the article's link to the clipboard (OSC 52, where the terminal allows it)."""
@@ -493,9 +523,37 @@ class MainScreen(Screen[None]):
             self.ticker.move_to_url(url)
             self.open_url(url)
 
+    def action_only_source(self) -> None:
+        """Show the cursor headline's source alone, or every source again; the footer and
+        the status line say which."""
+        library, ticker = self.app.library, self.ticker
+        entry = ticker.cursor_entry
+        if library.only_source:
+            library.show_only(None)
+        else:
+            source_id = entry.source_id if entry else None
+            urls = [source.url for source in library.sources() if source.id == source_id]
+            if not urls:
+                self.notify("No headline to take the source from.", timeout=3, markup=False)
+                return
+            library.show_only(urls[0])
+        ticker.show_source = len(library.sources()) > 1
+        try:
+            ticker.reload()
+        except StoreError as store_error:
+            self.notify(str(store_error), severity="error", markup=False)
+        self._source_names = None
+        footer = self.query_one(KeyFooter)
+        footer.keys = self._footer_keys()
+        footer.refresh()
+        self._update_more_line()
+        self._update_breaking()
+        self._update_status()
+
     def action_toggle_breaking(self) -> None:
-        """Show or hide the breaking line."""
+        """Show or hide the breaking line, and remember it."""
         self.toggle_class("-no-breaking")
+        self.app.remember(breaking=not self.has_class("-no-breaking"))
 
     def action_next_unread(self) -> None:
         """Jump to the next unread headline (for the command palette)."""
@@ -598,6 +656,8 @@ class MainScreen(Screen[None]):
         names = [screen_line(source.display_name) for source in sources]
         if len(names) > 3:
             names = [f"{len(names)} sources"]
+        if library.only_source:
+            names = [f"{', '.join(names)} only"]
         self._source_names = ", ".join(names) or "no sources"
         self._source_total = len(sources)
         self._updated_at = library.last_updated()
@@ -615,12 +675,13 @@ class MainScreen(Screen[None]):
         if self._source_names is None:
             self._read_sources()
         parts: list[tuple[str, str]] = [(self._source_names or "", "source")]
-        parts.append((library.status_line(), "offline" if library.offline else "online"))
         updated = self._updated_at
-        if updated:
-            parts.append((f"updated {time_ago(max(0.0, self.app.clock() - updated))}", ""))
+        if library.offline and not updated:
+            parts.append(("offline — nothing cached yet", "offline"))
         else:
-            parts.append(("never updated", ""))
+            parts.append((library.status_line(), "offline" if library.offline else "online"))
+            when = f"updated {time_ago(max(0.0, self.app.clock() - updated))}" if updated else ""
+            parts.append((when or "never updated", ""))
         if self.new_count:
             parts.append((f"{self.new_count} new", "new"))
         if self.refreshing:

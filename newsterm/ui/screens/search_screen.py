@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import tzinfo
 from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on
@@ -42,6 +43,18 @@ def snippet_text(snippet: str) -> Text:
     return text
 
 
+def query_words(query: str) -> list[str]:
+    """The words of a search query, as they may appear in a title (no operators, no quotes)."""
+    words = re.findall(r"\w+", query)
+    return [word for word in words if word.upper() not in ("AND", "OR", "NOT", "NEAR")]
+
+
+def untitled(url: str) -> str:
+    """What stands for an article with no title: its site, never the raw link."""
+    host = urlsplit(url).hostname or ""
+    return f"Untitled article · {screen_line(host)}" if host else "Untitled article"
+
+
 def _split_markers(snippet: str) -> list[str]:
     parts: list[str] = []
     current = ""
@@ -71,6 +84,7 @@ class SearchScreen(ModalScreen[str | None]):
         self.zone = zone
         self.query_text = query
         self.hits: list[SearchHit] = []
+        self._words: list[str] = []
 
     def compose(self) -> ComposeResult:
         """A search box, a count line and the results."""
@@ -90,7 +104,11 @@ class SearchScreen(ModalScreen[str | None]):
 
     def _search(self, query: str) -> None:
         # FTS5 answers in milliseconds, so searching on every keystroke keeps results live.
-        self.hits = self.library.search(query) if query.strip() else []
+        hits = self.library.search(query) if query.strip() else []
+        # One row per article: a cached article and its headline are the same thing to read.
+        seen: set[str] = set()
+        self.hits = [hit for hit in hits if not (hit.url in seen or seen.add(hit.url))]
+        self._words = query_words(query)
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
         results.add_options(self._option(hit) for hit in self.hits)
@@ -103,7 +121,10 @@ class SearchScreen(ModalScreen[str | None]):
     def _option(self, hit: SearchHit) -> Option:
         prompt = Text()
         if hit.cached:
-            prompt.append(screen_line(hit.title) or hit.url, "bold")
+            title = Text(screen_line(hit.title) or untitled(hit.url), "bold")
+            # The hit's words lit in the title too, not only in the snippet below it.
+            title.highlight_words(self._words, "reverse", case_sensitive=False)
+            prompt.append_text(title)
         else:
             # A headline hit's snippet is its title with the matched words marked.
             title = snippet_text(hit.snippet) if hit.snippet else Text(screen_line(hit.title))

@@ -56,12 +56,14 @@ class ArticleReader(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     ArticleReader {
         padding: 0 2;
+        /* A comfortable measure: on a wide screen the text is a centred column. */
+        align-horizontal: center;
         & > .article-reader--primary { color: $primary; }
         & > .article-reader--muted { color: $text-muted; }
         & > .article-reader--code { color: $text-accent; }
         & > .article-reader--note { color: $warning; }
         & > .article-reader--error { color: $error; }
-        & > #article-document { width: 1fr; }
+        & > #article-document { width: 1fr; max-width: 90; }
     }
     """
 

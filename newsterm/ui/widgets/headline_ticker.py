@@ -7,22 +7,19 @@ from datetime import time as dt_time
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.color import Color, ColorParseError
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsterm.text.sanitize import screen_line
-from newsterm.text.time_format import day_header
-from newsterm.ui.component_style import component_style
 from newsterm.ui.ticker_entry import UNDATED, TickerEntry
+from newsterm.ui.widgets.ticker_drawing import LABEL_CELLS, MAX_TITLE_CELLS, TickerDrawing
 
 if TYPE_CHECKING:
     from newsterm.library import Library, TickerRow
@@ -38,32 +35,21 @@ PAGE_IN_MARGIN = 50
 next rows beyond it are read (by key: as cheap at the millionth row as at the first)."""
 PAGE = 200
 """Rows read per step past either end of the window."""
-LABEL_CELLS = 16
-"""The widest a label chip may be; a site that writes a sentence there gets it cut."""
-# Label chip colours: (theme variable for the background, text colour). Read from the theme
-# rather than from component classes, which Textual restyles one by one on every change.
-CHIP_COLOURS = {
-    "exclusive": ("error", "white"),
-    "breaking": ("error", "white"),
-    "opinion": ("secondary", "white"),
-    "updated": ("warning", "black"),
-    "review": ("success", "black"),
-    "video": ("accent", "black"),
-    "photo": ("accent", "black"),
-}
-OTHER_CHIP = ("panel", "foreground")
 
 
-class HeadlineTicker(ScrollView, can_focus=True):
-    """The ticker: day headers and one line per headline, drawn only for the lines on screen.
+class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
+    """The ticker: day headers and a line or two per headline, drawn only for the lines on
+    screen.
 
     Rows live in `entries` (newest first) as `TickerEntry` tuples: a window over the cache,
     never more than MAX_WINDOW rows, read by key from the row at either end as the cursor
     or the view nears it; jumps (`g`, `G`, days, next unread) ask the library for the target
     row and read the window around it. Virtual line `n` is `_lines[n]`: an entry index,
     `~index` for the day header above that entry, or `len(entries)` for the "More news"
-    line. The cursor and the selection are kept by headline id across reloads, so a
-    refresh never moves what the user is looking at.
+    line; a title too long for the pane wraps onto a second line, which has the same
+    entry index (`_line_parts[n]` is 1 there) so that every lookup by line still works.
+    The cursor and the selection are kept by headline id across reloads, so a refresh
+    never moves what the user is looking at.
     """
 
     class Chosen(Message):
@@ -164,7 +150,13 @@ class HeadlineTicker(ScrollView, can_focus=True):
         self.empty_text = "No headlines cached yet. Press r to refresh."
         self._more_text: str | None = None
         self._lines: list[int] = []
+        self._line_parts: list[int] = []
+        """Per virtual line: 0, or 1 for the second line of a wrapped title."""
         self._entry_lines: list[int] = []
+        self._label_cells = 0
+        """The width of the label column: the widest label in the window, up to LABEL_CELLS."""
+        self._wrap_width = 0
+        """The pane width the lines were laid out for (0 before the first layout)."""
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
 
@@ -332,21 +324,63 @@ class HeadlineTicker(ScrollView, can_focus=True):
         return True
 
     def _layout(self) -> None:
-        """Rebuild the virtual lines: a day header before each day's first row."""
+        """Rebuild the virtual lines: a day header before each day's first row, and a
+        second line under each row whose title does not fit the pane."""
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        self._wrap_width = width
+        self._label_cells = min(
+            LABEL_CELLS,
+            max((cell_len(screen_line(e.label)) for e in self.entries if e.label), default=0),
+        )
         lines: list[int] = []
+        parts: list[int] = []
         entry_lines: list[int] = []
         previous_day = None
         for index, entry in enumerate(self.entries):
             if entry.day != previous_day:
                 lines.append(~index)
+                parts.append(0)
                 previous_day = entry.day
             entry_lines.append(len(lines))
             lines.append(index)
+            parts.append(0)
+            if width and self._title_lines(entry, width)[1]:
+                lines.append(index)
+                parts.append(1)
         if self._more_text and self.entries and self.exhausted:
             lines.append(len(self.entries))
+            parts.append(0)
         self._lines = lines
+        self._line_parts = parts
         self._entry_lines = entry_lines
         self.virtual_size = Size(0, max(len(lines), 1))
+
+    def _row_height(self, index: int) -> int:
+        """How many lines the row of entry `index` takes (1, or 2 when its title wraps)."""
+        following = self._entry_lines[index] + 1
+        wrapped = following < len(self._lines) and self._line_parts[following] == 1
+        return 2 if wrapped else 1
+
+    def preferred_width(self) -> int:
+        """The pane width (borders included) at which most titles in view fit on one line."""
+        widths = sorted(
+            self._prefix_cells(entry) + min(MAX_TITLE_CELLS, cell_len(screen_line(entry.title)))
+            for entry in self.entries[:FIRST_PAINT_ROWS]
+        )
+        if not widths:
+            return 0
+        # Nine rows in ten on one line: the longest few wrap rather than take the screen.
+        return widths[min(len(widths) - 1, len(widths) * 9 // 10)] + 3
+
+    def on_resize(self) -> None:
+        """A new width wraps titles differently: lay the lines out again, view kept."""
+        if self.scrollable_content_region.width == self._wrap_width:
+            return
+        anchor = self._view_anchor()
+        self._layout()
+        self._restore_view(anchor, self.scroll_offset.y == 0)
+        self._scroll_cursor_into_view()
+        self.refresh()
 
     def _index_of_id(self, headline_id: int | None) -> int:
         if headline_id is None:
@@ -431,6 +465,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
             return
         line = self._entry_lines[self.cursor]
         top = line - 1 if line and self._lines[line - 1] < 0 else line
+        line += self._row_height(self.cursor) - 1  # the whole row, wrapped title and all
         if self.cursor == len(self.entries) - 1:
             line = len(self._lines) - 1  # the last row brings the "More news" line with it
         height = self.scrollable_content_region.height
@@ -617,14 +652,17 @@ class HeadlineTicker(ScrollView, can_focus=True):
         number = self.scroll_offset.y + y
         base = self.rich_style
         if not self.entries:
-            if y == 0:
-                muted = self._component_style("headline-ticker--more")
-                text = Text(" " + self.empty_text, style=base + muted, end="")
-                return self._strip(text, width)
+            # The empty pane's message wraps: it says what happened and what to do.
+            muted = self._component_style("headline-ticker--more")
+            message = Text(screen_line(self.empty_text), style=base + muted, end="")
+            lines = message.wrap(self.app.console, max(1, width - 2))
+            if y < len(lines):
+                return self._strip(Text(" ", style=base + muted, end="") + lines[y], width)
             return Strip.blank(width, base)
         if not 0 <= number < len(self._lines):
             return Strip.blank(width, base)
         code = self._lines[number]
+        part = self._line_parts[number]
         theme = (self.app.theme, base)
         if code < 0:
             day = self.entries[~code].day
@@ -640,6 +678,9 @@ class HeadlineTicker(ScrollView, can_focus=True):
                 entry.url == self.selected_url,
                 entry.id in self.new_ids,
                 self.show_source,
+                self._label_cells,
+                part,
+                self._wrap_width,
                 width,
                 theme,
             )
@@ -651,86 +692,7 @@ class HeadlineTicker(ScrollView, can_focus=True):
                 muted = self._component_style("headline-ticker--more")
                 text = Text("  " + (self._more_text or ""), style=base + muted, end="")
             else:
-                text = self._row_text(self.entries[code], code == self.cursor, base)
+                text = self._row_text(self.entries[code], code == self.cursor, base, part)
             strip = self._strip(text, width)
             self._strips[key] = strip
         return strip
-
-    def _component_style(self, name: str) -> Style:
-        # Asked for several times per drawn line: keep them until the styles change.
-        style = self._styles.get(name)
-        if style is None:
-            style = self._styles[name] = component_style(self, name)
-        return style
-
-    def _chip_style(self, kind: str) -> Style:
-        key = f"chip-{kind}"
-        style = self._styles.get(key)
-        if style is None:
-            background, foreground = CHIP_COLOURS.get(kind, OTHER_CHIP)
-            variables = self.app.get_css_variables()
-            try:
-                style = Style(
-                    bgcolor=Color.parse(variables.get(background, "grey")).rich_color,
-                    color=Color.parse(variables.get(foreground, foreground)).rich_color,
-                )
-            except ColorParseError:  # a theme with an unusual value: fall back to reverse
-                style = Style(reverse=True)
-            self._styles[key] = style
-        return style
-
-    def _strip(self, text: Text, width: int) -> Strip:
-        text.truncate(max(width, 0), overflow="ellipsis", pad=True)
-        if not text.spans:
-            # Text.render applies the base style only through spans; a plain line needs it here.
-            return Strip([Segment(text.plain, text.style)], max(width, 0))
-        return Strip(text.render(self.app.console), max(width, 0))
-
-    def _day_text(self, day: int, base: Style) -> Text:
-        style = base + self._component_style("headline-ticker--day")
-        title = "Undated" if day == UNDATED else day_header(date.fromordinal(day))
-        return Text(" " + title, style=style, end="")
-
-    def _row_text(self, entry: TickerEntry, is_cursor: bool, base: Style) -> Text:
-        """One headline: mark, time, label chip, source, title (bold while unread)."""
-        component = self._component_style
-        line_style = base
-        if is_cursor:
-            name = (
-                "headline-ticker--cursor" if self.has_focus else "headline-ticker--cursor-blurred"
-            )
-            line_style = base + component(name)
-        elif entry.url == self.selected_url:
-            line_style = base + component("headline-ticker--selected")
-        text = Text(style=line_style, end="")
-        if entry.saved:
-            text.append("★ ", component("headline-ticker--saved"))
-        elif entry.id in self.new_ids:
-            text.append("• ", component("headline-ticker--new"))
-        else:
-            text.append("  ")
-        # On the cursor row the cursor's own colours win, so every part stays readable.
-        time_style = None if is_cursor else component("headline-ticker--time")
-        text.append(entry.clock or "     ", time_style)
-        text.append("  ")
-        if entry.label:
-            label = screen_line(entry.label).upper()
-            if cell_len(label) > LABEL_CELLS:
-                chip = Text(label)
-                chip.truncate(LABEL_CELLS, overflow="ellipsis")
-                label = chip.plain
-            if label:
-                text.append(f" {label} ", self._chip_style(label.lower()))
-                text.append(" ")
-        if self.show_source:
-            source_style = component("headline-ticker--source")
-            text.append(screen_line(entry.source_name), source_style)
-            text.append(" · ", source_style)
-        if is_cursor:
-            title_style = None if entry.read else Style(bold=True)
-        else:
-            title_style = component(
-                "headline-ticker--read" if entry.read else "headline-ticker--unread"
-            )
-        text.append(screen_line(entry.title), title_style)
-        return text

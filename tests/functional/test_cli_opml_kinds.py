@@ -1,0 +1,39 @@
+"""`opml export` writes a news page as a page and a feed as a feed, as each refresh found them."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from newsterm.models import Source
+from newsterm.store import SCHEMA_VERSION, open_store
+from tests.support.hostile import run_newsterm
+
+
+def test_opml_export_writes_a_page_source_as_a_page(tmp_path, loopback):
+    page, feed = loopback.url + "/news", loopback.url + "/rss"
+    refreshed = run_newsterm(tmp_path, "refresh", "--source", page, "--source", feed)
+    assert refreshed.returncode == 0, refreshed.stderr
+    exported = run_newsterm(tmp_path, "opml", "export")
+    assert exported.returncode == 0, exported.stderr
+    lines = exported.stdout.splitlines()
+    [page_line] = [line for line in lines if f'"{page}"' in line]
+    [feed_line] = [line for line in lines if f'"{feed}"' in line]
+    assert 'type="link"' in page_line and f'url="{page}"' in page_line
+    assert "xmlUrl" not in page_line
+    assert 'type="rss"' in feed_line and f'xmlUrl="{feed}"' in feed_line
+
+
+def test_a_cache_from_before_the_kind_column_gains_it_and_keeps_its_sources(tmp_path):
+    path = tmp_path / "newsterm.sqlite3"
+    store = open_store(path)
+    store.add_source(Source("https://example.org/n", "N"))
+    store.close()
+    with sqlite3.connect(path) as db:  # as the schema before it left it: no kind column
+        db.execute("ALTER TABLE sources DROP COLUMN kind")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    store = open_store(path)
+    assert [s.url for s in store.sources()] == ["https://example.org/n"]
+    assert store.source_kinds() == {}
+    store.set_source_kind("https://example.org/n", "page")
+    assert store.source_kinds() == {"https://example.org/n": "page"}
+    store.close()
