@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsterm.extract import article_from_json, article_to_json, extract_article
+from newsterm.extract import extract_article
+from newsterm.formats.article_json import article_from_json, article_to_json
 from newsterm.text.sanitize import one_line
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
