@@ -111,15 +111,16 @@ class DeskRoom(StoreConnection):
         story yet takes one: if another process grouped it first, its story stands, so
         ids already handed out never change under a reader.
         """
+        # Written in ascending (story, row id) order, the order of headlines_by_story: its
+        # entries then mostly go to the end of the index, which keeps its pages full
+        # (entries written in descending order split pages and leave them half empty).
         with self._write() as db:
             taken = db.executemany(
                 "UPDATE headlines SET story = ? WHERE id = ? AND story IS NULL",
-                [(story, row_id) for row_id, story in joined],
+                sorted((story, row_id) for row_id, story in joined),
             ).rowcount
-            for members in started:
-                free = sorted(_ungrouped_among(db, list(members)))
-                if not free:
-                    continue
+            free_lists = [sorted(_ungrouped_among(db, list(members))) for members in started]
+            for free in sorted(filter(None, free_lists)):
                 story = _unheld_story(db, free)
                 taken += db.executemany(
                     "UPDATE headlines SET story = ? WHERE id = ? AND story IS NULL",
