@@ -219,38 +219,30 @@ class NewsDesk:
         moments = [h.published.timestamp() for _, h in ungrouped if h.published is not None]
         since = min([*moments, now]) - STORY_WINDOW.total_seconds()
         context = self.store.grouped_headlines(since, STORY_CONTEXT)
+        stored = {story for _, story in context}
         index = StoryIndex.from_stories([h for h, _ in context], [s for _, s in context])
         stories = index.add([headline for _, headline in ungrouped])
-        names = self._unclashed(stories, {story for _, story in context})
-        return self.store.assign_stories(
-            [(row_id, names[story]) for (row_id, _), story in zip(ungrouped, stories, strict=True)]
-        )
-
-    def _unclashed(self, stories: list[Hashable], context: set[str]) -> dict[Hashable, str]:
-        """Each story id as stored: a new story whose id (its first URL) an older story
-        outside the index already holds gets a suffix, so the two never read as one."""
-        names = {story: str(story) for story in stories}
-        new = [name for name in names.values() if name not in context]
-        taken = self.store.known_stories(new)
-        for story, name in names.items():
-            if name in taken:
-                number = 2
-                while f"{name}#{number}" in taken or self.store.known_stories([f"{name}#{number}"]):
-                    number += 1
-                names[story] = f"{name}#{number}"
-                taken.add(names[story])
-        return names
+        # The index names a new story by text (its first URL); the store numbers it by its
+        # first headline's row id, so here a story is either a stored number or new.
+        joined: list[tuple[int, int]] = []
+        started: dict[Hashable, list[int]] = {}
+        for (row_id, _), story in zip(ungrouped, stories, strict=True):
+            if isinstance(story, int) and story in stored:
+                joined.append((row_id, story))
+            else:
+                started.setdefault(story, []).append(row_id)
+        return self.store.assign_stories(joined, started.values())
 
     def story_members(self, row: TickerRow, *, include_muted: bool = False) -> list[TickerRow]:
         """The other headlines of a row's story ("also reported by …"), newest first."""
-        if not row.story:
+        if row.story is None:
             return []
         members = self.store.story_rows(row.story, include_muted=include_muted)
         return [member for member in members if member.id != row.id]
 
-    def story_source_counts(self, rows: Iterable[TickerRow]) -> dict[str, int]:
+    def story_source_counts(self, rows: Iterable[TickerRow]) -> dict[int, int]:
         """For the rows' stories: how many sources list each ("+N sources" is this − 1)."""
-        return self.store.story_source_counts(row.story for row in rows if row.story)
+        return self.store.story_source_counts(row.story for row in rows if row.story is not None)
 
 
 def _parsed(texts: Iterable[str]) -> list[DeskRule]:

@@ -8,13 +8,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 
 from newsterm.models import Headline
 from newsterm.store.connection import StoreConnection
 from newsterm.store.headlines import source_filter
-from newsterm.store.records import TickerRow, headline_from_row, text, ticker_row_from_row
+from newsterm.store.records import (
+    TickerRow,
+    headline_from_row,
+    integer,
+    text,
+    ticker_row_from_row,
+)
 from newsterm.store.ticker import _COLUMNS
 
 RULE_LISTS = ("watch", "mute")
@@ -77,45 +84,52 @@ class DeskRoom(StoreConnection):
         )
         return [(row["id"], headline_from_row(row)) for row in rows]
 
-    def grouped_headlines(self, since: float, limit: int) -> list[tuple[Headline, str]]:
+    def grouped_headlines(self, since: float, limit: int) -> list[tuple[Headline, int]]:
         """Grouped headlines sorting at or after `since` (the newest `limit`), with stories."""
         rows = self._read(
             f"{_HEADLINE_COLUMNS} WHERE h.sort_key >= ? AND h.story IS NOT NULL"
             " ORDER BY h.sort_key DESC, h.id LIMIT ?",
             (since, limit),
         )
-        return [(headline_from_row(row), text(row["story"])) for row in rows]
+        # A story that is no number (a hand edit) is left out: it takes no new headlines.
+        return [
+            (headline_from_row(row), story)
+            for row in rows
+            if (story := integer(row["story"])) is not None
+        ]
 
-    def known_stories(self, stories: Iterable[str]) -> set[str]:
-        """Which of these story ids some stored headline already has."""
-        wanted = list(dict.fromkeys(stories))
-        found: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            marks = ",".join("?" * len(part))
-            rows = self._read(
-                f"SELECT DISTINCT story FROM headlines WHERE story IN ({marks})", part
-            )
-            found.update(text(row["story"]) for row in rows)
-        return found
+    def assign_stories(
+        self, joined: Iterable[tuple[int, int]], started: Iterable[Iterable[int]]
+    ) -> int:
+        """Put headlines into stories in one transaction; how many took theirs.
 
-    def assign_stories(self, assignments: list[tuple[int, str]]) -> int:
-        """Give headlines (row id, story id) in one transaction; how many took theirs.
-
-        Only a headline with no story yet takes one: if another process grouped it first,
-        its story stands, so ids already handed out never change under a reader.
+        `joined` is (row id, story id) for headlines joining stored stories; `started` is
+        the row ids of each new story. A new story's id is the id of its first (lowest)
+        headline, a row of the story itself, so no other story holds it (a story's id is
+        never above its rows' ids, and a new row's id is above every row's); an id that a
+        hand edit gave another story is skipped all the same. Only a headline with no
+        story yet takes one: if another process grouped it first, its story stands, so
+        ids already handed out never change under a reader.
         """
+        # Written in ascending (story, row id) order, the order of headlines_by_story: its
+        # entries then mostly go to the end of the index, which keeps its pages full
+        # (entries written in descending order split pages and leave them half empty).
         with self._write() as db:
-            return sum(
-                db.execute(
+            taken = db.executemany(
+                "UPDATE headlines SET story = ? WHERE id = ? AND story IS NULL",
+                sorted((story, row_id) for row_id, story in joined),
+            ).rowcount
+            free_lists = [sorted(_ungrouped_among(db, list(members))) for members in started]
+            for free in sorted(filter(None, free_lists)):
+                story = _unheld_story(db, free)
+                taken += db.executemany(
                     "UPDATE headlines SET story = ? WHERE id = ? AND story IS NULL",
-                    (story, row_id),
+                    [(story, row_id) for row_id in free],
                 ).rowcount
-                for row_id, story in assignments
-            )
+            return taken
 
     def story_rows(
-        self, story: str, *, include_muted: bool = False, limit: int = 50
+        self, story: int, *, include_muted: bool = False, limit: int = 50
     ) -> list[TickerRow]:
         """The headlines of one story, newest first."""
         where, params = source_filter(None, include_muted=include_muted)
@@ -126,10 +140,10 @@ class DeskRoom(StoreConnection):
         )
         return [ticker_row_from_row(row) for row in rows]
 
-    def story_source_counts(self, stories: Iterable[str]) -> dict[str, int]:
+    def story_source_counts(self, stories: Iterable[int]) -> dict[int, int]:
         """How many sources list each story (muted rows not counted), for "+N sources"."""
-        wanted = list(dict.fromkeys(story for story in stories if story))
-        counts: dict[str, int] = {}
+        wanted = list(dict.fromkeys(story for story in stories if story is not None))
+        counts: dict[int, int] = {}
         for start in range(0, len(wanted), 500):
             part = wanted[start : start + 500]
             marks = ",".join("?" * len(part))
@@ -138,7 +152,7 @@ class DeskRoom(StoreConnection):
                 f" WHERE story IN ({marks}) AND muted = 0 GROUP BY story",
                 part,
             )
-            counts.update({text(row["story"]): row["sources"] for row in rows})
+            counts.update({row["story"]: row["sources"] for row in rows})
         return counts
 
     # -- mute -------------------------------------------------------------------------------
@@ -201,6 +215,31 @@ class DeskRoom(StoreConnection):
             [*params, moment, moment, limit],
         )
         return [ticker_row_from_row(row) for row in rows]
+
+
+def _ungrouped_among(db: sqlite3.Connection, row_ids: list[int]) -> list[int]:
+    """Which of these headlines exist and have no story yet."""
+    found: list[int] = []
+    for start in range(0, len(row_ids), 500):
+        part = row_ids[start : start + 500]
+        marks = ",".join("?" * len(part))
+        found.extend(
+            row[0]
+            for row in db.execute(
+                f"SELECT id FROM headlines WHERE id IN ({marks}) AND story IS NULL", part
+            )
+        )
+    return found
+
+
+def _unheld_story(db: sqlite3.Connection, candidates: list[int]) -> int:
+    """The first of these row ids that no story holds yet, else a number below every
+    story's (never a row id: row ids are positive)."""
+    for candidate in candidates:
+        if db.execute("SELECT 1 FROM headlines WHERE story = ?", (candidate,)).fetchone() is None:
+            return candidate
+    lowest = db.execute("SELECT min(story) FROM headlines WHERE story IS NOT NULL").fetchone()[0]
+    return min(lowest if isinstance(lowest, int) else 0, 0) - 1
 
 
 def _check_list(list_name: str) -> None:

@@ -55,7 +55,7 @@ class TickerRow:
     cached: bool
     sort_key: float = 0.0
     """Where the row sorts (its published time, else when first seen): see `key`."""
-    story: str | None = None
+    story: int | None = None
     """The story it belongs to (newsterm.library.desk), None until grouped."""
     muted: bool = False
     """Whether a mute rule hides it (shown only when muted rows are asked for)."""
@@ -184,7 +184,7 @@ def ticker_row_from_row(row: sqlite3.Row) -> TickerRow:
         saved=row["saved_at"] is not None,
         cached=row["article_id"] is not None,
         sort_key=row["sort_key"] if isinstance(row["sort_key"], int | float) else 0.0,
-        story=optional_text(row["story"]) or None,
+        story=integer(row["story"]),
         muted=bool(integer(row["muted"])),
         source_url=text(row["source_url"]),
     )

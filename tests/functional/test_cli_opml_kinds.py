@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from newsterm.models import Source
-from newsterm.store import SCHEMA_VERSION, open_store
+from newsterm.store import open_store
 from tests.support.hostile import run_newsterm
 
 
@@ -28,9 +28,9 @@ def test_a_cache_from_before_the_kind_column_gains_it_and_keeps_its_sources(tmp_
     store = open_store(path)
     store.add_source(Source("https://example.org/n", "N"))
     store.close()
-    with sqlite3.connect(path) as db:  # as the schema before it left it: no kind column
+    with sqlite3.connect(path) as db:  # as schema 5, the one before it, left it: no kind
         db.execute("ALTER TABLE sources DROP COLUMN kind")
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        db.execute("PRAGMA user_version = 5")
     store = open_store(path)
     assert [s.url for s in store.sources()] == ["https://example.org/n"]
     assert store.source_kinds() == {}

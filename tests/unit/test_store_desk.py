@@ -1,4 +1,4 @@
-"""The desk's room: schema 4 from a schema-3 cache, stored rules, exact muted flags, stories."""
+"""The desk's room: schemas 4 and 6 from older caches, stored rules, exact muted flags, stories."""
 
 from __future__ import annotations
 
@@ -134,18 +134,109 @@ def test_a_title_seen_again_changed_gets_its_muted_flag_again(tmp_path):
         assert store.muted_count() == 1 and store.headline_count() == 0
 
 
-def test_stories_are_assigned_once_and_read_back_by_story(tmp_path):
+def test_stories_are_numbered_by_their_first_headline_and_assigned_once(tmp_path):
     with open_store(tmp_path / "c.sqlite3") as store:
         one = store.add_source(Source("https://one.example/news"))
         two = store.add_source(Source("https://two.example/news"))
         store.store_listing(one, [Headline("Bridge shut", "https://one.example/1", NOON)])
         store.store_listing(two, [Headline("Bridge closed", "https://two.example/9", NOON)])
-        ids = [row_id for row_id, _ in store.ungrouped_headlines(10)]
-        assert store.assign_stories([(ids[0], "s"), (ids[1], "s")]) == 2
-        assert store.assign_stories([(ids[0], "other")]) == 0  # a story once given stands
+        store.store_listing(two, [Headline("Park opens", "https://two.example/3", NOON)])
+        first, second, third = sorted(row_id for row_id, _ in store.ungrouped_headlines(10))
+        # A new story is given as its rows, in any order; its id is its first row's id.
+        assert store.assign_stories([], [[second, first]]) == 2
+        assert store.assign_stories([(first, 99)], [[first, second]]) == 0  # given once
+        assert store.ungrouped_headlines(10)[0][0] == third
+        assert store.assign_stories([(third, first)], []) == 1  # joins the stored story
         assert store.ungrouped_headlines(10) == []
-        assert [r.title for r in store.story_rows("s")] == ["Bridge shut", "Bridge closed"]
-        assert store.story_source_counts(["s", "missing"]) == {"s": 2}
-        assert store.known_stories(["s", "t"]) == {"s"}
+        rows = store.story_rows(first)
+        assert [r.title for r in rows] == ["Bridge shut", "Bridge closed", "Park opens"]
+        assert {r.story for r in rows} == {first} and isinstance(rows[0].story, int)
+        assert store.story_source_counts([first, 12345]) == {first: 2}
         grouped = store.grouped_headlines(NOON.timestamp() - 1, 10)
-        assert sorted(story for _, story in grouped) == ["s", "s"]
+        assert [story for _, story in grouped] == [first] * 3
+
+
+def test_a_new_story_never_takes_an_id_another_story_holds(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    with open_store(path) as store:
+        source = store.add_source(Source("https://one.example/news"))
+        store.store_listing(
+            source, [Headline(f"Item {n}", f"https://one.example/{n}", NOON) for n in range(4)]
+        )
+        ids = sorted(row_id for row_id, _ in store.ungrouped_headlines(10))
+    # A hand edit gives the last row the first row's id as its story.
+    db = sqlite3.connect(path)
+    db.execute("UPDATE headlines SET story = ? WHERE id = ?", (ids[0], ids[3]))
+    db.commit()
+    db.close()
+    with open_store(path) as store:
+        assert store.assign_stories([], [[ids[0], ids[1]], [ids[2]]]) == 3
+        stories = {r.id: r.story for r in store.ticker_page(limit=10)}
+    assert stories == {ids[0]: ids[1], ids[1]: ids[1], ids[2]: ids[2], ids[3]: ids[0]}
+
+
+def _write_schema_5_file(path: Path) -> None:
+    """A cache as the release with text story ids made it: stories named by a URL (one
+    with the suffix given to a clashing name), one headline not grouped yet."""
+    from newsterm.store.records import url_key
+
+    db = sqlite3.connect(path, isolation_level=None)
+    db.create_function("url_key", 1, url_key, deterministic=True)
+    for version in range(1, 6):
+        for statement in store_schema.statements(store_schema.MIGRATIONS[version]):
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 5")
+    db.execute(
+        "INSERT INTO sources (id, url, name, timezone, added_at) VALUES"
+        " (1, 'http://127.0.0.1:9/one', 'One', 'UTC', 1),"
+        " (2, 'http://127.0.0.1:9/two', 'Two', 'UTC', 1)"
+    )
+    stories = {
+        3: "http://127.0.0.1:9/a/5",  # the story's text names a later row's URL
+        4: "http://127.0.0.1:9/a/4",
+        5: "http://127.0.0.1:9/a/5",
+        6: "http://127.0.0.1:9/a/4#2",
+        7: "http://127.0.0.1:9/a/4",
+        8: None,
+        9: "http://127.0.0.1:9/a/4#2",
+    }
+    for row_id, story in stories.items():
+        url = f"http://127.0.0.1:9/a/{row_id}"
+        db.execute(
+            "INSERT INTO headlines (id, source_id, url_key, url, title, sort_key, first_seen,"
+            " last_seen, story) VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?)",
+            (row_id, 1 + row_id % 2, url_key(url), url, f"Title {row_id}", row_id, story),
+        )
+    db.close()
+
+
+def test_text_story_ids_become_their_first_headlines_ids(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    _write_schema_5_file(path)
+    with open_store(path) as store:
+        rows = {r.id: r for r in store.ticker_page(limit=100)}
+        assert {row_id: row.story for row_id, row in rows.items()} == {
+            3: 3,
+            4: 4,
+            5: 3,
+            6: 6,
+            7: 4,
+            8: None,
+            9: 6,
+        }
+        assert [row_id for row_id, _ in store.ungrouped_headlines(10)] == [8]
+        assert [r.id for r in store.story_rows(4)] == [7, 4]
+        assert store.story_source_counts([3, 6]) == {3: 1, 6: 2}  # rows 3, 5 share a source
+        assert store.integrity_ok()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT DISTINCT typeof(story) FROM headlines WHERE id <> 8").fetchall() == [
+        ("integer",)
+    ]
+    indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_schema WHERE type='index'")}
+    assert {"headlines_by_story", "headlines_ungrouped"} <= indexes
+    plan = " ".join(
+        row[3] for row in db.execute("EXPLAIN QUERY PLAN SELECT id FROM headlines WHERE story = 4")
+    )
+    assert "headlines_by_story" in plan
+    db.close()
