@@ -24,9 +24,10 @@ class ConfigError(Exception):
 BINDING_IDS = frozenset(
     {
         "bottom", "breaking", "close_help", "close_revisions", "close_saved", "close_search",
-        "copy_link", "down", "help", "next_day", "next_unread", "only_source", "open",
-        "open_browser", "page_down", "page_up", "previous_day", "quit", "read_on", "refresh",
-        "revisions", "save", "saved", "search", "switch_pane", "top", "up", "zoom",
+        "close_story", "copy_link", "down", "help", "next_day", "next_unread", "next_watched",
+        "only_source", "open", "open_browser", "page_down", "page_up", "previous_day", "quit",
+        "read_on", "refresh", "revisions", "save", "saved", "search", "story", "switch_pane",
+        "top", "up", "zoom",
     }
 )  # fmt: skip
 """The TUI's binding ids a [keys] table may remap. Kept here because config must not import
@@ -116,6 +117,8 @@ class Settings:
     stored; matching headlines are marked and announced."""
     mute: list[str] = field(default_factory=list)
     """Mute rules, besides the stored ones; matching headlines are hidden."""
+    watch_bell: bool = False
+    """Ring the terminal's bell when a refresh brings a headline a watch rule matches."""
 
     @property
     def database_path(self) -> Path:

@@ -39,6 +39,10 @@ __all__ = [
     "TickerRow",
 ]
 
+WATCH_SCAN_ROWS = 20_000
+"""How far past the ticker's window `w` looks for the next watched headline."""
+WATCH_SCAN_PAGE = 500
+
 if TYPE_CHECKING:  # the network layer imports httpx: keep it off the start-up path
     from newsterm.net import Fetcher
 
@@ -213,6 +217,30 @@ class Library(Refreshing, Articles):
     def ticker_with_muted(self) -> TickerWindow:
         """The ticker's window with the headlines mute rules hide shown too."""
         return TickerWindow(self.store, self._source_ids(), include_muted=True)
+
+    def show_each_story_once(self) -> None:
+        """From now on the ticker's pages show a story that several sources report once, as
+        its newest headline (the TUI's view; command-line listings keep every row)."""
+        self.store.stories_once = True
+
+    def next_watched(self, key: tuple[float, int]) -> TickerRow | None:
+        """The first headline after a key that a watch rule matches (`w`), or None.
+
+        Rules match whole words without regard to case or accents, which SQL cannot say:
+        the rows are read by key a page at a time, WATCH_SCAN_ROWS at most.
+        """
+        if not self.desk.rules("watch"):
+            return None
+        window = self.ticker
+        for _ in range(WATCH_SCAN_ROWS // WATCH_SCAN_PAGE):
+            page = window.older_than(key, WATCH_SCAN_PAGE)
+            for row in page:
+                if self.desk.watch_matches(row):
+                    return row
+            if len(page) < WATCH_SCAN_PAGE:
+                return None
+            key = page[-1].key
+        return None
 
     def muted_count(self) -> int:
         """How many of the shown sources' headlines mute rules hide ("N muted")."""

@@ -37,6 +37,13 @@ _FIRST_COPY = (
     "NOT EXISTS (SELECT 1 FROM headlines d WHERE d.url_key = h.url_key AND d.url = h.url"
     " AND d.id < h.id{sources})"
 )
+# One story across sources shown once, as its newest headline (the desk's story ids); the
+# others are its members ("+N sources", listed on request).
+_STORY_HEAD = (
+    "(h.story IS NULL OR NOT EXISTS (SELECT 1 FROM headlines o WHERE o.story = h.story"
+    " AND o.muted = 0 AND (o.sort_key > h.sort_key OR (o.sort_key = h.sort_key"
+    " AND o.id < h.id)){sources}))"
+)
 # Rows after a key in the ticker's order, and rows before it.
 _AFTER = "h.sort_key <= ? AND (h.sort_key < ? OR h.id > ?)"
 _BEFORE = "h.sort_key >= ? AND (h.sort_key > ? OR h.id < ?)"
@@ -44,6 +51,10 @@ _BEFORE = "h.sort_key >= ? AND (h.sort_key > ? OR h.id < ?)"
 
 class TickerRoom(StoreConnection):
     """Pages of the ticker by key, and the rows its jump keys land on."""
+
+    stories_once = False
+    """Whether the ticker's pages show one story across sources once, as its newest row
+    (the TUI sets it; listings on the command line keep every row, each with its story)."""
 
     def ticker_rows(
         self,
@@ -197,7 +208,7 @@ class TickerRoom(StoreConnection):
             source_ids, newest_first=True, include_muted=include_muted
         )
         if first_copy:
-            copy, copy_params = first_copy_condition(source_ids)
+            copy, copy_params = first_copy_condition(source_ids, self.stories_once)
             where = f"{where} AND {copy}" if where else f"WHERE {copy}"
             filter_params = [*filter_params, *copy_params]
         if condition:
@@ -206,12 +217,18 @@ class TickerRoom(StoreConnection):
         return [ticker_row_from_row(r) for r in rows]
 
 
-def first_copy_condition(source_ids: list[int] | None) -> tuple[str, list[int]]:
-    """The condition that keeps one row per URL among these sources (all when None)."""
-    if not source_ids:
-        return _FIRST_COPY.format(sources=""), []
-    marks = ",".join("?" * len(source_ids))
-    return _FIRST_COPY.format(sources=f" AND d.source_id IN ({marks})"), list(source_ids)
+def first_copy_condition(
+    source_ids: list[int] | None, stories_once: bool = False
+) -> tuple[str, list[int]]:
+    """The condition that keeps one row per URL (and with `stories_once`, one per story)
+    among these sources (all when None)."""
+    marks = ",".join("?" * len(source_ids)) if source_ids else ""
+    copy = _FIRST_COPY.format(sources=f" AND d.source_id IN ({marks})" if marks else "")
+    params = list(source_ids or [])
+    if stories_once:
+        head = _STORY_HEAD.format(sources=f" AND o.source_id IN ({marks})" if marks else "")
+        copy, params = f"{copy} AND {head}", [*params, *params]
+    return copy, params
 
 
 def _key_params(key: Key) -> list[float | int]:

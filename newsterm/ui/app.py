@@ -87,6 +87,8 @@ class NewstermApp(App[int]):
     ) -> None:
         super().__init__()
         self.library = library
+        # The ticker shows a story reported by several sources once, with "+N sources".
+        library.show_each_story_once()
         self.settings: Settings = library.settings
         self.clock: Clock = clock or time.time
         self.zone = library.display_zone()

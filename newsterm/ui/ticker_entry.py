@@ -36,6 +36,12 @@ class TickerEntry(NamedTuple):
     """Where the row sorts in the cache (see `key`)."""
     source_id: int = 0
     """The source's id, for showing that source alone."""
+    story: int | None = None
+    """The story the headline belongs to (the news desk's id), if grouped."""
+    also: int = 0
+    """How many other sources report its story ("+N sources")."""
+    watched: bool = False
+    """Whether a watch rule matches it."""
 
     @property
     def key(self) -> tuple[float, int]:
@@ -43,8 +49,11 @@ class TickerEntry(NamedTuple):
         return (self.sort_key, self.id)
 
     @classmethod
-    def from_row(cls, row: TickerRow, zone: tzinfo | None) -> TickerEntry:
-        """Make an entry from the library's row, placing its time in the display zone."""
+    def from_row(
+        cls, row: TickerRow, zone: tzinfo | None, *, also: int = 0, watched: bool = False
+    ) -> TickerEntry:
+        """Make an entry from the library's row, placing its time in the display zone;
+        `also` and `watched` are the news desk's word on it."""
         if row.published is None and row.sort_key != row.first_seen:
             # Undated, but placed by the store next to a dated neighbour on its page: it
             # belongs to that neighbour's day (shown with no time), not to an "Undated" group.
@@ -69,4 +78,7 @@ class TickerEntry(NamedTuple):
             row.saved,
             row.sort_key,
             row.source_id,
+            row.story,
+            also,
+            watched,
         )

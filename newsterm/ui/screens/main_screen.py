@@ -19,12 +19,12 @@ from textual.widgets import Static
 from newsterm.library import ArticleResult, SourceStatus, StoreError
 from newsterm.models import Source
 from newsterm.text.sanitize import screen_line
-from newsterm.text.time_format import time_ago
 from newsterm.ui.browser_launch import plan_browser, run_console_browser, start_window_browser
 from newsterm.ui.footer_key import FooterKey
 from newsterm.ui.link_policy import is_browsable
 from newsterm.ui.main_commands import FOOTER_KEYS, PALETTE_ACTIONS
 from newsterm.ui.pane_layout import PaneLayout
+from newsterm.ui.screens.main_status import StatusReport
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
@@ -37,16 +37,13 @@ if TYPE_CHECKING:
 MIN_WIDTH = 40
 MIN_HEIGHT = 10
 """Below this size the panes cannot show a headline and an article: say so instead."""
-BREAKING_COUNT = 12
 STATUS_TICK_SECONDS = 30
-STATUS_REDRAW_SECONDS = 0.2
-"""Progress reports within this long of each other share one redraw of the status line."""
 MORE_NEWS = "More news ↓ (press j or click)"
 LOADING_MORE = "Loading more news…"
 
 
 # The footer's keys: (binding id, what it says, action on this screen or the app).
-class MainScreen(PaneLayout, Screen[None]):
+class MainScreen(StatusReport, PaneLayout, Screen[None]):
     """The two panes: the ticker (left, or on top when narrow) and the reader."""
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
@@ -129,6 +126,8 @@ class MainScreen(PaneLayout, Screen[None]):
         self._source_names: str | None = None
         """The sources as the status line names them; None until read (see _read_sources)."""
         self._source_total = 0
+        self._muted = 0
+        self._refresh_started = 0.0
         self._updated_at: float | None = None
         """How each source's last refresh went (from the last SourcesRefreshed)."""
         self.zoomed: str | None = None
@@ -221,6 +220,7 @@ class MainScreen(PaneLayout, Screen[None]):
         library = self.app.library
         library.go_online()  # an automatic offline switch is retried; --offline is not
         self.refreshing = True
+        self._refresh_started = self.app.clock()
         self._progress.clear()
         self._source_names = None  # sources may have been added since the last refresh
         self._update_status()
@@ -273,6 +273,7 @@ class MainScreen(PaneLayout, Screen[None]):
         elif self.last_error and (failures or message.error):
             self.notify(self.last_error, title="Refresh", severity="error", timeout=8, markup=False)
         self.new_count = sum(status.new for status in statuses if status.ok)
+        self._announce_watched()
         try:
             self.ticker.reload(mark_new=True)
         except StoreError as store_error:
@@ -316,13 +317,27 @@ class MainScreen(PaneLayout, Screen[None]):
         result = message.result
         if result.url != self.reader.url:
             return
-        self.reader.show_result(result)
+        self.reader.show_result(result, self._also_reported_by(result.url))
         if result.error:
             self.notify(screen_line(result.error), title="Article", severity="error", markup=False)
         elif result.notice:
             self.notify(
                 screen_line(result.notice), title="Article", severity="warning", markup=False
             )
+
+    def _also_reported_by(self, url: str) -> tuple[str, ...]:
+        """The other sources whose headlines belong to the story of the open article."""
+        entry = next((e for e in self.ticker.entries if e.url == url), None)
+        if entry is None or entry.story is None:
+            return ()
+        library = self.app.library
+        try:
+            row = library.ticker.row(entry.id)
+            members = library.desk.story_members(row) if row is not None else []
+        except StoreError:
+            return ()
+        names = [screen_line(m.source_name) for m in members if m.source_id != entry.source_id]
+        return tuple(dict.fromkeys(names))
 
     # -- the actions on the current article ------------------------------------------------
 
@@ -518,6 +533,18 @@ class MainScreen(PaneLayout, Screen[None]):
 
         self.app.push_screen(SavedScreen(self.app.library, self.app.zone), self._open_chosen)
 
+    def on_headline_ticker_story_wanted(self, message: HeadlineTicker.StoryWanted) -> None:
+        """Show the story of a headline as every source reports it."""
+        from newsterm.ui.screens.story_screen import StoryScreen
+
+        library = self.app.library
+        row = library.ticker.row(message.headline_id)
+        members = library.desk.story_members(row) if row is not None else []
+        if row is None or not members:
+            self.notify("No other source reports this story.", timeout=3, markup=False)
+            return
+        self.app.push_screen(StoryScreen([row, *members], self.app.zone), self._open_chosen)
+
     def _open_chosen(self, url: str | None) -> None:
         if url:
             self.ticker.move_to_url(url)
@@ -554,6 +581,23 @@ class MainScreen(PaneLayout, Screen[None]):
         """Show or hide the breaking line, and remember it."""
         self.toggle_class("-no-breaking")
         self.app.remember(breaking=not self.has_class("-no-breaking"))
+
+    def action_next_watched(self) -> None:
+        """Jump to the next headline a watch rule matches."""
+        self.ticker.action_next_watched()
+
+    def action_story(self) -> None:
+        """The cursor headline's story as every source reports it."""
+        self.ticker.action_story()
+
+    def action_desk_rules(self) -> None:
+        """Say which watch and mute rules are in force."""
+        desk = self.app.library.desk
+        lines = []
+        for list_name in ("watch", "mute"):
+            texts = [screen_line(entry.rule.text) for entry in desk.rules(list_name)]
+            lines.append(f"{list_name}: {', '.join(texts) if texts else 'none'}")
+        self.notify("\n".join(lines), title="News desk", timeout=8, markup=False)
 
     def action_next_unread(self) -> None:
         """Jump to the next unread headline (for the command palette)."""
@@ -642,54 +686,3 @@ class MainScreen(PaneLayout, Screen[None]):
     def _update_more_line(self) -> None:
         ticker = self.ticker
         ticker.more_text = MORE_NEWS if self.next_pages and ticker.exhausted else None
-
-    # -- the status and breaking lines -----------------------------------------------------
-
-    def _update_breaking(self) -> None:
-        entries = self.ticker.latest(BREAKING_COUNT)
-        self.query_one(BreakingLine).set_headlines([(e.clock, e.title) for e in entries])
-
-    def _read_sources(self) -> None:
-        """Read what the status line says about the sources: once per refresh, not per key."""
-        library = self.app.library
-        sources = library.sources()
-        names = [screen_line(source.display_name) for source in sources]
-        if len(names) > 3:
-            names = [f"{len(names)} sources"]
-        if library.only_source:
-            names = [f"{', '.join(names)} only"]
-        self._source_names = ", ".join(names) or "no sources"
-        self._source_total = len(sources)
-        self._updated_at = library.last_updated()
-
-    def _request_status(self) -> None:
-        """Redraw the status line soon: a refresh of many sources reports progress thousands
-        of times, and one redraw per report would keep the event loop from the keys."""
-        if not self._status_pending:
-            self._status_pending = True
-            self.set_timer(STATUS_REDRAW_SECONDS, self._update_status)
-
-    def _update_status(self) -> None:
-        self._status_pending = False
-        library = self.app.library
-        if self._source_names is None:
-            self._read_sources()
-        parts: list[tuple[str, str]] = [(self._source_names or "", "source")]
-        updated = self._updated_at
-        if library.offline and not updated:
-            parts.append(("offline — nothing cached yet", "offline"))
-        else:
-            parts.append((library.status_line(), "offline" if library.offline else "online"))
-            when = f"updated {time_ago(max(0.0, self.app.clock() - updated))}" if updated else ""
-            parts.append((when or "never updated", ""))
-        if self.new_count:
-            parts.append((f"{self.new_count} new", "new"))
-        if self.refreshing:
-            total = max(self._source_total, 1)
-            done = sum(1 for s in self._progress.values() if s.state != "fetching")
-            retrying = [s.message for s in self._progress.values() if s.state == "fetching"]
-            detail = next((m for m in retrying if m and m != "fetching…"), "")
-            parts.append((f"refreshing {done}/{total}… {detail}".strip(), "busy"))
-        elif self.last_error:
-            parts.append((self.last_error, "error"))
-        self.query_one(StatusLine).show_parts(parts)

@@ -113,8 +113,9 @@ class ArticleReader(VerticalScroll, can_focus=True):
         self._draw()
         self.scroll_home(animate=False)
 
-    def show_result(self, result: ArticleResult) -> None:
-        """Show what opening an article gave: the article, or the reason there is none."""
+    def show_result(self, result: ArticleResult, also: tuple[str, ...] = ()) -> None:
+        """Show what opening an article gave: the article, or the reason there is none;
+        `also` names the other sources that report its story."""
         self.url = result.url
         stored = result.stored
         if stored is None:
@@ -126,6 +127,8 @@ class ArticleReader(VerticalScroll, can_focus=True):
             self.saved = stored.saved
             self.revision_count = stored.revision_count
             notes = [result.notice] if result.notice else []
+            if also:
+                notes.append("Also reported by " + ", ".join(also))
             self._notes = tuple(notes)
         self._draw()
         self.scroll_home(animate=False)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
-from datetime import time as dt_time
+from datetime import tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -18,8 +17,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsterm.text.sanitize import screen_line
-from newsterm.ui.ticker_entry import UNDATED, TickerEntry
+from newsterm.ui.ticker_entry import TickerEntry
 from newsterm.ui.widgets.ticker_drawing import LABEL_CELLS, MAX_TITLE_CELLS, TickerDrawing
+from newsterm.ui.widgets.ticker_jumps import TickerJumps
 
 if TYPE_CHECKING:
     from newsterm.library import Library, TickerRow
@@ -37,7 +37,7 @@ PAGE = 200
 """Rows read per step past either end of the window."""
 
 
-class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
+class HeadlineTicker(TickerJumps, TickerDrawing, ScrollView, can_focus=True):
     """The ticker: day headers and a line or two per headline, drawn only for the lines on
     screen.
 
@@ -60,6 +60,13 @@ class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
             self.url = url
             self.title = title
 
+    class StoryWanted(Message):
+        """The user asked for the other sources of a headline's story."""
+
+        def __init__(self, headline_id: int) -> None:
+            super().__init__()
+            self.headline_id = headline_id
+
     class EndReached(Message):
         """The ticker has shown every cached headline; the site's next page may hold more."""
 
@@ -79,6 +86,8 @@ class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
         Binding("left_square_bracket", "previous_day", "Older day", show=False, id="previous_day"),
         Binding("right_square_bracket", "next_day", "Newer day", show=False, id="next_day"),
         Binding("n", "next_unread", "Next unread", show=False, id="next_unread"),
+        Binding("w", "next_watched", "Next watched", show=False, id="next_watched"),
+        Binding("e", "story", "Story's sources", show=False, id="story"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -91,6 +100,7 @@ class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
         "headline-ticker--selected",
         "headline-ticker--saved",
         "headline-ticker--new",
+        "headline-ticker--watched",
         "headline-ticker--source",
         "headline-ticker--more",
     }
@@ -115,6 +125,7 @@ class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
         & > .headline-ticker--selected { background: $boost; }
         & > .headline-ticker--saved { color: $warning; text-style: bold; }
         & > .headline-ticker--new { color: $success; text-style: bold; }
+        & > .headline-ticker--watched { color: $accent; text-style: bold; }
         & > .headline-ticker--source { color: $secondary; text-style: italic; }
         & > .headline-ticker--more { color: $text-muted; text-style: italic; }
     }
@@ -203,12 +214,26 @@ class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
         if missing > 0:
             self._read_older(missing)
 
+    def _entries(self, rows: list[TickerRow]) -> list[TickerEntry]:
+        """Entries for rows, with the news desk's word on each: watched, "+N sources"."""
+        desk = self.library.desk
+        counts = desk.story_source_counts(rows)
+        return [
+            TickerEntry.from_row(
+                row,
+                self.zone,
+                also=max(0, counts.get(row.story, 1) - 1) if row.story is not None else 0,
+                watched=bool(desk.watch_matches(row)),
+            )
+            for row in rows
+        ]
+
     def _show(
         self, rows: list[TickerRow], *, at_newest: bool, asked_older: int | None = None
     ) -> None:
         """Make `rows` the window. `asked_older`: how many rows were asked for past the
         first one's place (fewer came: the window reaches the oldest end)."""
-        self.entries = [TickerEntry.from_row(row, self.zone) for row in rows]
+        self.entries = self._entries(rows)
         self.at_newest = at_newest
         self.at_oldest = asked_older is not None and len(rows) < asked_older
         self._layout()
@@ -265,7 +290,7 @@ class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
         rows = self.library.ticker.older_than(self.entries[-1].key, limit)
         self.at_oldest = len(rows) < limit
         if rows:
-            self.entries.extend(TickerEntry.from_row(row, self.zone) for row in rows)
+            self.entries.extend(self._entries(rows))
         self._layout()
         self.refresh()
         return bool(rows)
@@ -279,7 +304,7 @@ class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
         if not rows:
             return 0
         first_line = self._entry_lines[0] if self._entry_lines else 0
-        self.entries[:0] = [TickerEntry.from_row(row, self.zone) for row in rows]
+        self.entries[:0] = self._entries(rows)
         if self.cursor >= 0:
             self.cursor += len(rows)
         overflow = len(self.entries) - MAX_WINDOW
@@ -527,82 +552,6 @@ class HeadlineTicker(TickerDrawing, ScrollView, can_focus=True):
         entry = self.cursor_entry
         if entry is not None:
             self.post_message(self.Chosen(entry.url, entry.title))
-
-    def action_previous_day(self) -> None:
-        """Jump to the first headline of the day before (further down the list)."""
-        entry = self.cursor_entry
-        if entry is None:
-            return
-        for index in range(self.cursor + 1, len(self.entries)):
-            if self.entries[index].day != entry.day:
-                self._land_on_day(index)
-                return
-        found = None
-        if not self.at_oldest and entry.day != UNDATED:
-            found = self.library.ticker.first_older_than(self._day_start(entry.day))
-        if found is None or not self._jump_to(found):
-            self.notify("No earlier day cached.", timeout=3, markup=False)
-            return
-        self._land_on_day(self.cursor)
-
-    def action_next_day(self) -> None:
-        """Jump to the first headline of the day after (further up the list)."""
-        entry = self.cursor_entry
-        if entry is None:
-            return
-        start = self.cursor
-        while start > 0 and self.entries[start - 1].day == entry.day:
-            start -= 1
-        if start == 0 and not self.at_newest and entry.day != UNDATED:
-            if self._jump_to_newer_day(entry.day):
-                return
-        if start == 0:
-            self.move_cursor(0)
-            self.notify("This is the newest day.", timeout=3, markup=False)
-            return
-        newer_day = self.entries[start - 1].day
-        while start > 0 and self.entries[start - 1].day == newer_day:
-            start -= 1
-        self._land_on_day(start)
-
-    def _jump_to_newer_day(self, day: int) -> bool:
-        """Put the cursor on the first (newest) headline of the nearest newer day."""
-        ticker = self.library.ticker
-        later = ticker.first_at_or_after(self._day_start(day + 1))
-        if later is None:
-            return False
-        newer_day = datetime.fromtimestamp(later.sort_key, self.zone).toordinal()
-        newest = ticker.first_older_than(self._day_start(newer_day + 1))
-        if newest is None or not self._jump_to(newest):
-            return False
-        self._land_on_day(self.cursor)
-        return True
-
-    def _land_on_day(self, index: int) -> None:
-        """Put the cursor on a day's first row with the day's header at the top of the view."""
-        self.move_cursor(index)
-        line = self._entry_lines[self.cursor]
-        header = line - 1 if line and self._lines[line - 1] < 0 else line
-        self._scroll_view_to(header)
-
-    def _day_start(self, day: int) -> float:
-        """The epoch second at which a day (a date ordinal in the display zone) begins."""
-        midnight = datetime.combine(date.fromordinal(day), dt_time.min)
-        if self.zone is None:
-            return midnight.astimezone().timestamp()  # the machine's own zone
-        return midnight.replace(tzinfo=self.zone).timestamp()
-
-    def action_next_unread(self) -> None:
-        """Jump to the next unread headline below the cursor."""
-        for index in range(self.cursor + 1, len(self.entries)):
-            if not self.entries[index].read:
-                self.move_cursor(index)
-                return
-        found = None
-        if not self.at_oldest and self.entries:
-            found = self.library.ticker.next_unread(self.entries[-1].key)
-        if found is None or not self._jump_to(found):
-            self.notify("No unread headlines below.", timeout=3, markup=False)
 
     # -- mouse and scrolling ---------------------------------------------------------------
 

@@ -63,8 +63,10 @@ class TickerDrawing:
         return cells
 
     def _title_lines(self, entry: TickerEntry, width: int) -> tuple[str, str]:
-        """The row's title as it is drawn: its first line and what wraps onto the second."""
-        return split_title(screen_line(entry.title), width - self._prefix_cells(entry))
+        """The row's title as it is drawn: its first line and what wraps onto the second
+        (room is kept for the "+N" of a story that other sources report too)."""
+        room = width - self._prefix_cells(entry) - cell_len(_also_text(entry))
+        return split_title(screen_line(entry.title), room)
 
     def _continuation_indent(self, entry: TickerEntry, rest: str, width: int) -> int:
         """Where a wrapped title's second line starts: under the title, or under the label
@@ -127,12 +129,16 @@ class TickerDrawing:
             )
         text = Text(style=line_style, end="")
         first, rest = self._title_lines(entry, self._wrap_width)
+        also = _also_text(entry)
         if part:
             text.append(" " * self._continuation_indent(entry, rest, self._wrap_width))
             text.append(rest, title_style)
+            text.append(also, component("headline-ticker--source"))
             return text
         if entry.saved:
             text.append("★ ", component("headline-ticker--saved"))
+        elif entry.watched:
+            text.append("◆ ", component("headline-ticker--watched"))
         elif entry.id in self.new_ids:
             text.append("• ", component("headline-ticker--new"))
         else:
@@ -156,4 +162,13 @@ class TickerDrawing:
             text.append(screen_line(entry.source_name), source_style)
             text.append(" · ", source_style)
         text.append(first, title_style)
+        if not rest:
+            text.append(also, component("headline-ticker--source"))
         return text
+
+
+def _also_text(entry: TickerEntry) -> str:
+    """ " +2 sources" after the title of a story that other sources report too."""
+    if not entry.also:
+        return ""
+    return f" +{entry.also} source{'s' if entry.also > 1 else ''}"
