@@ -123,10 +123,11 @@ async def _read_file(path: Path, url: str | None, settings: Settings) -> Any:
 
 async def save_command(library: Any, args: argparse.Namespace) -> int:
     url = url_argument(args.url)
+    already = library.is_saved(url)
     result = await library.save(url)
     if result.error:
         raise CommandError(result.error)
-    err(f"saved: {result.article.title or url}")
+    err(f"{'already saved' if already else 'saved'}: {result.article.title or url}")
     return 0
 
 

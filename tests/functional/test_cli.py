@@ -168,7 +168,9 @@ def test_read_offline_of_an_uncached_article_fails_in_one_line(tmp_path):
 def test_save_then_read_offline_with_the_site_gone(tmp_path):
     with LoopbackServer(SITE_ROOT, rewrite_host=True) as server:
         url = local(server, EXPECTED["items"][4]["href"])
-        run(tmp_path, "save", url)
+        assert run(tmp_path, "save", url).stderr.startswith("saved: ")
+    # Saving it again says so, from the cache, with the site gone.
+    assert run(tmp_path, "save", url, "--offline").stderr.startswith("already saved: ")
     saved = json.loads(run(tmp_path, "saved", "--json").stdout)
     assert [(s["url"], s["title"]) for s in saved] == [(url, ARTICLE["title"])]
     assert saved[0]["saved_at"] and saved[0]["published"] == ARTICLE["published"]

@@ -20,7 +20,6 @@ from newsterm.library import ArticleResult, SourceStatus, StoreError
 from newsterm.models import Source
 from newsterm.text.sanitize import screen_line
 from newsterm.ui.browser_launch import plan_browser, run_console_browser, start_window_browser
-from newsterm.ui.footer_key import FooterKey
 from newsterm.ui.link_policy import is_browsable
 from newsterm.ui.main_commands import FOOTER_KEYS, PALETTE_ACTIONS
 from newsterm.ui.pane_layout import PaneLayout
@@ -28,7 +27,7 @@ from newsterm.ui.screens.main_status import StatusReport
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
-from newsterm.ui.widgets.key_footer import KeyFooter
+from newsterm.ui.widgets.key_footer import FooterKey, KeyFooter
 from newsterm.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
 from newsterm.ui.component_style import component_style
-from newsterm.ui.footer_key import FooterKey
+
+
+class FooterKey(NamedTuple):
+    """A key shown in the footer and the action it runs (on the screen, or "app.…")."""
+
+    key: str
+    description: str
+    action: str
 
 
 class KeyFooter(Widget):
