@@ -38,11 +38,14 @@ _FIRST_COPY = (
     " AND d.id < h.id{sources})"
 )
 # One story across sources shown once, as its newest headline (the desk's story ids); the
-# others are its members ("+N sources", listed on request).
+# others are its members ("+N sources", listed on request). A story only one source reports
+# is that source's own run of headlines, and shows as the site shows it.
 _STORY_HEAD = (
     "(h.story IS NULL OR NOT EXISTS (SELECT 1 FROM headlines o WHERE o.story = h.story"
     " AND o.muted = 0 AND (o.sort_key > h.sort_key OR (o.sort_key = h.sort_key"
-    " AND o.id < h.id)){sources}))"
+    " AND o.id < h.id)){sources})"
+    " OR NOT EXISTS (SELECT 1 FROM headlines x WHERE x.story = h.story"
+    " AND x.source_id <> h.source_id AND x.muted = 0{other_sources}))"
 )
 # Rows after a key in the ticker's order, and rows before it.
 _AFTER = "h.sort_key <= ? AND (h.sort_key < ? OR h.id > ?)"
@@ -226,8 +229,11 @@ def first_copy_condition(
     copy = _FIRST_COPY.format(sources=f" AND d.source_id IN ({marks})" if marks else "")
     params = list(source_ids or [])
     if stories_once:
-        head = _STORY_HEAD.format(sources=f" AND o.source_id IN ({marks})" if marks else "")
-        copy, params = f"{copy} AND {head}", [*params, *params]
+        head = _STORY_HEAD.format(
+            sources=f" AND o.source_id IN ({marks})" if marks else "",
+            other_sources=f" AND x.source_id IN ({marks})" if marks else "",
+        )
+        copy, params = f"{copy} AND {head}", [*params, *params, *params]
     return copy, params
 
 

@@ -44,6 +44,8 @@ HELP_TEXT = {
     "previous_day": "previous day (older headlines)",
     "next_day": "next day (newer headlines)",
     "next_unread": "next unread headline",
+    "next_watched": "next headline a watch rule matches",
+    "story": "the headline's story as every source reports it",
     "save": "save / unsave the article (kept for good, readable offline)",
     "open_browser": "open the article in the web browser",
     "copy_link": "copy the article's link",

@@ -23,11 +23,11 @@ from newsterm.ui.browser_launch import plan_browser, run_console_browser, start_
 from newsterm.ui.link_policy import is_browsable
 from newsterm.ui.main_commands import FOOTER_KEYS, PALETTE_ACTIONS
 from newsterm.ui.pane_layout import PaneLayout
-from newsterm.ui.screens.main_status import StatusReport
+from newsterm.ui.status_report import StatusReport
 from newsterm.ui.widgets.article_reader import ArticleReader
 from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.headline_ticker import HeadlineTicker
-from newsterm.ui.widgets.key_footer import FooterKey, KeyFooter
+from newsterm.ui.widgets.key_footer import KeyFooter
 from newsterm.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -161,21 +161,21 @@ class MainScreen(StatusReport, PaneLayout, Screen[None]):
         )
         yield KeyFooter(self._footer_keys())
 
-    def _footer_keys(self) -> list[FooterKey]:
+    def _footer_keys(self) -> list[KeyFooter.Key]:
         app = self.app
         keys = [
-            FooterKey(app.first_key_display(binding_id), description, action)
+            KeyFooter.Key(app.first_key_display(binding_id), description, action)
             for binding_id, description, action in FOOTER_KEYS
         ]
         if app.library.only_source:
             keys = [
-                FooterKey(key.key, "All sources", key.action)
+                KeyFooter.Key(key.key, "All sources", key.action)
                 if key.action == "only_source"
                 else key
                 for key in keys
             ]
         palette = app.keys_display(app.COMMAND_PALETTE_BINDING)
-        return [*keys, FooterKey(palette, "Palette", "app.command_palette")]
+        return [*keys, KeyFooter.Key(palette, "Palette", "app.command_palette")]
 
     @property
     def ticker(self) -> HeadlineTicker:

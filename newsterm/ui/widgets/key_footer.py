@@ -12,14 +12,6 @@ from textual.widget import Widget
 from newsterm.ui.component_style import component_style
 
 
-class FooterKey(NamedTuple):
-    """A key shown in the footer and the action it runs (on the screen, or "app.…")."""
-
-    key: str
-    description: str
-    action: str
-
-
 class KeyFooter(Widget):
     """A footer drawn as a single Text line.
 
@@ -37,9 +29,16 @@ class KeyFooter(Widget):
     """
     COMPONENT_CLASSES = {"key-footer--key"}
 
+    class Key(NamedTuple):
+        """A key the footer shows and the action it runs (on the screen, or "app.…")."""
+
+        key: str
+        description: str
+        action: str
+
     def __init__(
         self,
-        keys: list[FooterKey],
+        keys: list[KeyFooter.Key],
         *,
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own parameter name
