@@ -47,8 +47,9 @@ LOOK_AGAIN_GROWTH = 1.25
 """A grown group looks for new partners again once this many times its size when it looked."""
 LOOKUP_WORDS = 6
 """How many of a vector's heaviest words are used to find groups to compare it with."""
-MAX_POSTING = 2000
-"""Words held by more groups than this are too common to look candidates up by."""
+MAX_POSTING = 500
+"""Words held by more groups than this (in the time window) are too common to look candidates
+up by: past it, a refresh of many near-identical titles compares every pair."""
 _ELLIPSES = ("...", "…")
 _MAX_WIRE_PREFIX = 32
 # Query parameters that say where a click came from, not which page it is.
