@@ -23,11 +23,11 @@ class ConfigError(Exception):
 
 BINDING_IDS = frozenset(
     {
-        "bottom", "breaking", "close_help", "close_revisions", "close_saved", "close_search",
-        "close_story", "copy_link", "down", "help", "next_day", "next_unread", "next_watched",
-        "only_source", "open", "open_browser", "page_down", "page_up", "previous_day", "quit",
-        "read_on", "refresh", "revisions", "save", "saved", "search", "story", "switch_pane",
-        "top", "up", "zoom",
+        "bottom", "breaking", "close_help", "close_revisions", "close_rule", "close_saved",
+        "close_search", "close_story", "copy_link", "down", "help", "next_day", "next_unread",
+        "next_watched", "only_source", "open", "open_browser", "page_down", "page_up",
+        "previous_day", "quit", "read_on", "refresh", "revisions", "save", "saved", "search",
+        "story", "switch_pane", "top", "up", "zoom",
     }
 )  # fmt: skip
 """The TUI's binding ids a [keys] table may remap. Kept here because config must not import

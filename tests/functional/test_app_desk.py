@@ -85,3 +85,33 @@ async def test_the_reader_names_the_other_sources_of_the_story(tmp_path, loopbac
         await pilot.press("enter")
         await settle(app, pilot)
         assert "Also reported by Espreso Global" in screen_text(app)  # the feed named so
+
+
+async def test_a_watch_rule_added_from_the_palette_marks_rows_at_once(tmp_path, loopback):
+    one, two = two_feeds(loopback)
+    app = make_app(make_settings(tmp_path, one, refresh_minutes=0), source_urls=[one, two])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        ticker = app.screen.query_one(HeadlineTicker)
+        assert not [e for e in ticker.entries if e.watched]
+        app.screen.action_add_watch()
+        await pilot.pause()
+        await pilot.press(*"кафе", "space", *"Lviv")  # a phrase: no headline has both words
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not [e for e in ticker.entries if e.watched]
+        app.screen.action_add_watch()
+        await pilot.pause()
+        await pilot.press(*"CAFE", "enter")  # whole word, any case, accents ignored
+        await pilot.pause()
+        assert [e.title for e in ticker.entries if e.watched] == ["Un café à Lviv ouvre ses portes"]
+        assert [entry.rule.text for entry in app.library.desk.rules("watch")] == [
+            "кафе Lviv",
+            "CAFE",
+        ]
+        app.screen.action_add_watch()
+        await pilot.pause()
+        await pilot.press(*"cafe", "enter")  # the same rule again: said, not added
+        await pilot.pause()
+        assert any("already" in str(n.message) for n in app._notifications)
+        assert len(app.library.desk.rules("watch")) == 2

@@ -20,6 +20,7 @@ from newsterm.library import ArticleResult, SourceStatus, StoreError
 from newsterm.models import Source
 from newsterm.text.sanitize import screen_line
 from newsterm.ui.browser_launch import plan_browser, run_console_browser, start_window_browser
+from newsterm.ui.desk_actions import DeskActions
 from newsterm.ui.link_policy import is_browsable
 from newsterm.ui.main_commands import FOOTER_KEYS, PALETTE_ACTIONS
 from newsterm.ui.pane_layout import PaneLayout
@@ -42,7 +43,7 @@ LOADING_MORE = "Loading more news…"
 
 
 # The footer's keys: (binding id, what it says, action on this screen or the app).
-class MainScreen(StatusReport, PaneLayout, Screen[None]):
+class MainScreen(DeskActions, StatusReport, PaneLayout, Screen[None]):
     """The two panes: the ticker (left, or on top when narrow) and the reader."""
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
@@ -324,20 +325,6 @@ class MainScreen(StatusReport, PaneLayout, Screen[None]):
                 screen_line(result.notice), title="Article", severity="warning", markup=False
             )
 
-    def _also_reported_by(self, url: str) -> tuple[str, ...]:
-        """The other sources whose headlines belong to the story of the open article."""
-        entry = next((e for e in self.ticker.entries if e.url == url), None)
-        if entry is None or entry.story is None:
-            return ()
-        library = self.app.library
-        try:
-            row = library.ticker.row(entry.id)
-            members = library.desk.story_members(row) if row is not None else []
-        except StoreError:
-            return ()
-        names = [screen_line(m.source_name) for m in members if m.source_id != entry.source_id]
-        return tuple(dict.fromkeys(names))
-
     # -- the actions on the current article ------------------------------------------------
 
     def _target(self) -> tuple[str, str] | None:
@@ -532,18 +519,6 @@ class MainScreen(StatusReport, PaneLayout, Screen[None]):
 
         self.app.push_screen(SavedScreen(self.app.library, self.app.zone), self._open_chosen)
 
-    def on_headline_ticker_story_wanted(self, message: HeadlineTicker.StoryWanted) -> None:
-        """Show the story of a headline as every source reports it."""
-        from newsterm.ui.screens.story_screen import StoryScreen
-
-        library = self.app.library
-        row = library.ticker.row(message.headline_id)
-        members = library.desk.story_members(row) if row is not None else []
-        if row is None or not members:
-            self.notify("No other source reports this story.", timeout=3, markup=False)
-            return
-        self.app.push_screen(StoryScreen([row, *members], self.app.zone), self._open_chosen)
-
     def _open_chosen(self, url: str | None) -> None:
         if url:
             self.ticker.move_to_url(url)
@@ -580,23 +555,6 @@ class MainScreen(StatusReport, PaneLayout, Screen[None]):
         """Show or hide the breaking line, and remember it."""
         self.toggle_class("-no-breaking")
         self.app.remember(breaking=not self.has_class("-no-breaking"))
-
-    def action_next_watched(self) -> None:
-        """Jump to the next headline a watch rule matches."""
-        self.ticker.action_next_watched()
-
-    def action_story(self) -> None:
-        """The cursor headline's story as every source reports it."""
-        self.ticker.action_story()
-
-    def action_desk_rules(self) -> None:
-        """Say which watch and mute rules are in force."""
-        desk = self.app.library.desk
-        lines = []
-        for list_name in ("watch", "mute"):
-            texts = [screen_line(entry.rule.text) for entry in desk.rules(list_name)]
-            lines.append(f"{list_name}: {', '.join(texts) if texts else 'none'}")
-        self.notify("\n".join(lines), title="News desk", timeout=8, markup=False)
 
     def action_next_unread(self) -> None:
         """Jump to the next unread headline (for the command palette)."""
