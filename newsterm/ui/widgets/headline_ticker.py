@@ -35,6 +35,9 @@ PAGE_IN_MARGIN = 50
 next rows beyond it are read (by key: as cheap at the millionth row as at the first)."""
 PAGE = 200
 """Rows read per step past either end of the window."""
+JUMP_ABOVE = 100
+JUMP_BELOW = 300
+"""The window a jump reads around its target row (more follows by key as the cursor moves)."""
 
 
 class HeadlineTicker(TickerJumps, TickerDrawing, ScrollView, can_focus=True):
@@ -340,10 +343,12 @@ class HeadlineTicker(TickerJumps, TickerDrawing, ScrollView, can_focus=True):
 
     def _jump_to(self, target: TickerRow) -> bool:
         """Read the window around a headline the library found and put the cursor on it."""
-        rows = self.library.ticker.around(target, PAGE, self.window)
+        # A jump reads a smaller window than a first paint: the rows beyond it follow by key
+        # as the cursor moves, and a key's cost is mostly laying the window out.
+        rows = self.library.ticker.around(target, JUMP_ABOVE, JUMP_BELOW)
         newer = next(i for i, row in enumerate(rows) if row.id == target.id)
-        self._show(rows, at_newest=newer < PAGE)
-        self.at_oldest = len(rows) - newer - 1 < self.window
+        self._show(rows, at_newest=newer < JUMP_ABOVE)
+        self.at_oldest = len(rows) - newer - 1 < JUMP_BELOW
         self.cursor = -1
         self.move_cursor(newer)
         return True

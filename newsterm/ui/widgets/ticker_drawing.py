@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -59,14 +60,14 @@ class TickerDrawing:
         """The cells before a row's title: mark, time, label column, source name."""
         cells = ROW_PREFIX_CELLS + (self._label_cells + 3 if self._label_cells else 0)
         if self.show_source:
-            cells += cell_len(screen_line(entry.source_name)) + 3
+            cells += cell_len(_screen(entry.source_name)) + 3
         return cells
 
     def _title_lines(self, entry: TickerEntry, width: int) -> tuple[str, str]:
         """The row's title as it is drawn: its first line and what wraps onto the second
         (room is kept for the "+N" of a story that other sources report too)."""
         room = width - self._prefix_cells(entry) - cell_len(_also_text(entry))
-        return split_title(screen_line(entry.title), room)
+        return _split(entry.title, room)
 
     def _continuation_indent(self, entry: TickerEntry, rest: str, width: int) -> int:
         """Where a wrapped title's second line starts: under the title, or under the label
@@ -172,3 +173,16 @@ def _also_text(entry: TickerEntry) -> str:
     if not entry.also:
         return ""
     return f" +{entry.also} source{'s' if entry.also > 1 else ''}"
+
+
+@lru_cache(maxsize=4096)
+def _screen(text: str) -> str:
+    """screen_line, kept for the names a window repeats on every row."""
+    return screen_line(text)
+
+
+@lru_cache(maxsize=8192)
+def _split(title: str, room: int) -> tuple[str, str]:
+    """A title cleaned and split to its lines: laid out again on every read of the window,
+    the same titles at the same width give the same lines."""
+    return split_title(screen_line(title), room)
