@@ -58,6 +58,7 @@ class Library(Refreshing, Articles):
         self.offline_reason: str | None = "offline mode" if settings.offline else None
         self._fetcher: Fetcher | None = None
         self._active_urls: list[str] | None = None
+        self._known_sources: tuple[tuple[int, int, int], list[Source]] | None = None
         self._run_urls: list[str] | None = None
         self.only_source: str | None = None
         """The one source shown when the user narrowed the view to it (show_only)."""
@@ -133,7 +134,12 @@ class Library(Refreshing, Articles):
 
     def sources(self) -> list[Source]:
         """The sources this run shows (all known ones unless narrowed by --source)."""
-        known = self.store.sources()
+        # Kept while the store's mark of its sources is unchanged: start-up asks several
+        # times (names, zone, status line), and a list of hundreds is worth reading once.
+        version = self.store.sources_version()
+        if self._known_sources is None or self._known_sources[0] != version:
+            self._known_sources = (version, self.store.sources())
+        known = self._known_sources[1]
         if self._active_urls is None:
             return known
         by_url = {s.url: s for s in known}
@@ -152,6 +158,7 @@ class Library(Refreshing, Articles):
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"not an http(s) URL: {url}")
         tz = timezone or (self.settings.sources[0].timezone if self.settings.sources else "UTC")
+        self._known_sources = None
         return self.store.add_source(Source(url, name, tz))
 
     async def add_source_checked(
@@ -196,6 +203,7 @@ class Library(Refreshing, Articles):
 
     def remove_source(self, url: str) -> bool:
         """Forget a source and its headlines; saved articles stay."""
+        self._known_sources = None
         return self.store.remove_source(url)
 
     def _source_ids(self) -> list[int] | None:

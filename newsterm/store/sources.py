@@ -55,6 +55,14 @@ class SourceRoom(StoreConnection):
         """How many sources there are (0 on a new data dir)."""
         return self._read("SELECT count(*) FROM sources")[0][0]
 
+    def sources_version(self) -> tuple[int, int, int]:
+        """A cheap mark that changes when a source is added, removed or renamed (by anyone):
+        whoever keeps the list of sources reads it again only when this changes."""
+        row = self._read(
+            "SELECT count(*), coalesce(max(id), 0), coalesce(sum(length(name)), 0) FROM sources"
+        )[0]
+        return row[0], row[1], row[2]
+
     # -- fetch state -----------------------------------------------------------------------
 
     def fetch_state(self, url: str) -> FetchState:
