@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from served import served_urls  # noqa: E402 - benchmarks/ is on sys.path when a script runs
 
 ITEMS_PER_FEED = 40
 
@@ -198,26 +199,12 @@ def main() -> None:
     if args.serve:
         serve(args.sources, args.delay, args.hosts)
         return
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--serve", "--sources", str(args.sources)]
-        + ["--delay", str(args.delay), "--hosts", str(hosts)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    urls = []
-    try:
-        for line in child.stdout:
-            if line.strip() == "ready":
-                break
-            urls.append(line.strip())
+    serving = ["--serve", "--sources", str(args.sources), "--delay", str(args.delay)]
+    with served_urls(__file__, *serving, "--hosts", str(hosts)) as urls:
         if args.app:
             asyncio.run(measure_app(urls, hosts))
         else:
             asyncio.run(measure_refresh(urls, args.delay))
-    finally:
-        child.stdin.close()
-        child.wait(timeout=30)
     if not args.app:
         measure_store(args.headlines)
 

@@ -38,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from served import served_urls  # noqa: E402 - benchmarks/ is on sys.path when a script runs
+
 ITEMS_PER_FEED = 2000
 NEWEST = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
 
@@ -81,22 +83,8 @@ def serve(feeds: int, hosts: int) -> None:
 def build_cache(data_dir: Path, headlines: int, hosts: int) -> tuple[int, float]:
     """Fill a cache through Library.refresh(); returns (rows stored, seconds)."""
     feeds = max(1, headlines // ITEMS_PER_FEED)
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(feeds), "--hosts", str(hosts)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    urls = []
-    try:
-        for line in child.stdout:
-            if line.strip() == "ready":
-                break
-            urls.append(line.strip())
+    with served_urls(__file__, "--serve", str(feeds), "--hosts", str(hosts)) as urls:
         return asyncio.run(_refresh(data_dir, urls))
-    finally:
-        child.stdin.close()
-        child.wait(timeout=60)
 
 
 async def _refresh(data_dir: Path, urls: list[str]) -> tuple[int, float]:
