@@ -13,7 +13,7 @@ from newsterm.library.desk import NewsDesk
 from newsterm.library.listing_parser import ListingParser
 from newsterm.library.refresh import LISTING_ACCEPT, Refreshing, SourceStatus
 from newsterm.library.ticker_window import TickerWindow
-from newsterm.models import Headline, Source
+from newsterm.models import Source
 from newsterm.store import (
     MATCH_END,
     MATCH_START,
@@ -257,10 +257,6 @@ class Library(Refreshing, Articles):
     def ticker_rows(self, offset: int = 0, limit: int = 200) -> list[TickerRow]:
         """A window of the ticker, newest first."""
         return self.store.ticker_rows(self._source_ids(), offset, limit)
-
-    def headlines(self, limit: int = 200) -> list[Headline]:
-        """The newest headlines as plain Headline objects."""
-        return self.store.headlines(self._source_ids(), limit)
 
     def mark_read(self, url: str, read: bool = True) -> None:
         """Mark a headline read (or unread)."""
