@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsterm.models import Headline, Source
 from newsterm.store import SCHEMA_VERSION, open_store
-from newsterm.store import schema as store_schema
+from tests.support.old_cache import cache_at_schema
 
 NOON = datetime(2025, 5, 16, 12, 0, tzinfo=UTC)
 # Migrations never change once released: versions 1–3 are the SQL the previous release ran.
@@ -19,13 +19,7 @@ def _write_previous_file(path: Path) -> None:
     """A cache exactly as the release before stories made it, with 30 headlines."""
     from newsterm.store.records import url_key
 
-    db = sqlite3.connect(path, isolation_level=None)
-    db.create_function("url_key", 1, url_key, deterministic=True)
-    db.execute("PRAGMA journal_mode = WAL")
-    for version in range(1, PREVIOUS_SCHEMA + 1):
-        for statement in store_schema.statements(store_schema.MIGRATIONS[version]):
-            db.execute(statement)
-    db.execute(f"PRAGMA user_version = {PREVIOUS_SCHEMA}")
+    db = cache_at_schema(path, PREVIOUS_SCHEMA)
     db.execute(
         "INSERT INTO sources (id, url, name, timezone, added_at)"
         " VALUES (1, 'http://127.0.0.1:9/news', 'One', 'UTC', 1)"
@@ -180,12 +174,7 @@ def _write_schema_5_file(path: Path) -> None:
     with the suffix given to a clashing name), one headline not grouped yet."""
     from newsterm.store.records import url_key
 
-    db = sqlite3.connect(path, isolation_level=None)
-    db.create_function("url_key", 1, url_key, deterministic=True)
-    for version in range(1, 6):
-        for statement in store_schema.statements(store_schema.MIGRATIONS[version]):
-            db.execute(statement)
-    db.execute("PRAGMA user_version = 5")
+    db = cache_at_schema(path, 5, wal=False)
     db.execute(
         "INSERT INTO sources (id, url, name, timezone, added_at) VALUES"
         " (1, 'http://127.0.0.1:9/one', 'One', 'UTC', 1),"

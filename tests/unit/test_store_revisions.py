@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from newsterm.models import Article
 from newsterm.store import MAX_REVISIONS, open_store
-from newsterm.store import schema as store_schema
+from tests.support.old_cache import cache_at_schema
 
 URL = "http://127.0.0.1:9/a/1"
 DAY = 86400.0
@@ -78,12 +77,7 @@ def test_the_budget_evicts_an_article_whose_revisions_exceed_it(store):
 
 def _write_v2_file(path: Path, revisions: int) -> None:
     """A cache as schema version 2 (the current release) wrote it, revisions unbounded."""
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode = WAL")
-    for version in (1, 2):
-        for statement in store_schema.statements(store_schema.MIGRATIONS[version]):
-            db.execute(statement)
-    db.execute("PRAGMA user_version = 2")
+    db = cache_at_schema(path, 2)
     db.execute(
         "INSERT INTO articles (id, url, fetched_at, size, extractor_version, method, title,"
         " text, markdown) VALUES (1, ?, 1000, 20, 1, 'readability', 'T', 'Now.', 'Now.')",

@@ -6,19 +6,14 @@ import sqlite3
 from pathlib import Path
 
 from newsterm.store import SCHEMA_VERSION, open_store
-from newsterm.store import schema as store_schema
+from tests.support.old_cache import cache_at_schema
 
 # Migrations never change once released, so versions 1 and 2 of MIGRATIONS are exactly
 # the SQL the current release ran to make its caches.
 
 
 def _write_v2_file(path: Path) -> None:
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode = WAL")
-    for version in (1, 2):
-        for statement in store_schema.statements(store_schema.MIGRATIONS[version]):
-            db.execute(statement)
-    db.execute("PRAGMA user_version = 2")
+    db = cache_at_schema(path, 2)
     db.execute(
         "INSERT INTO sources (id, url, name, timezone, added_at) VALUES"
         " (1, 'http://127.0.0.1:9/one', 'One', 'UTC', 1),"
