@@ -1,9 +1,10 @@
-"""Turns untrusted page text into a bounded lxml tree: size caps, script stripping, parsing."""
+"""The one HTML loader (articles and lists): untrusted page bytes to a bounded lxml tree."""
 
 from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
@@ -42,6 +43,23 @@ _RAW_TEXT_ELEMENT = {
 _RAW_TEXT_CLOSE = {tag: re.compile(f"</{tag}", re.IGNORECASE) for tag in ("script", "style")}
 _JSON_LD = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,500}\?>")
+
+
+@dataclass(frozen=True, slots=True)
+class PageCaps:
+    """How much of a page is kept after parsing; None keeps all of it."""
+
+    max_markup_chars: int
+    max_elements: int | None
+    max_depth: int | None
+
+
+# An article page: caps that bound readability's passes (see above).
+ARTICLE_CAPS = PageCaps(MAX_MARKUP_CHARS, MAX_ELEMENTS, MAX_DEPTH)
+# A news list: its body is already capped by the fetcher (sources.MAX_LISTING_BYTES), and a
+# long list has far more than 12,000 elements; the listing detector is linear in the tree,
+# so the whole list is kept. libxml2 still caps nesting at 256 levels.
+LISTING_CAPS = PageCaps(MAX_INPUT_BYTES, None, None)
 
 # lxml parser objects must not be shared between threads (the library extracts in worker
 # threads), so each thread gets its own.
@@ -160,12 +178,19 @@ def flatten_deep_elements(root: lxml.html.HtmlElement, max_depth: int) -> None:
             element.text = text
 
 
-def parse_page(text: str) -> lxml.html.HtmlElement:
+def load_page(
+    body: bytes, content_type: str | None, caps: PageCaps = ARTICLE_CAPS
+) -> lxml.html.HtmlElement:
+    """Decode, clean and parse page bytes within `caps`; raise UnparseablePage if no document."""
+    return parse_page(page_text(body, content_type), caps)
+
+
+def parse_page(text: str, caps: PageCaps = ARTICLE_CAPS) -> lxml.html.HtmlElement:
     """Parse page text into an `<html>` element; raise UnparseablePage when there is none."""
     json_ld: list[str] = []
     text = _XML_DECLARATION.sub("", strip_raw_text_elements(text, json_ld), count=1)
-    if len(text) > MAX_MARKUP_CHARS:
-        text = text[:MAX_MARKUP_CHARS]
+    if len(text) > caps.max_markup_chars:
+        text = text[: caps.max_markup_chars]
     if not text.strip():
         raise UnparseablePage("the page is empty")
     try:
@@ -175,10 +200,12 @@ def parse_page(text: str) -> lxml.html.HtmlElement:
     if root is None:
         raise UnparseablePage("no HTML document in the page")
     _put_json_ld(root, json_ld)
-    if _count_elements(root) > MAX_ELEMENTS:
-        _shed_page_shell(root)
-    truncate_tree(root, MAX_ELEMENTS)
-    flatten_deep_elements(root, MAX_DEPTH)
+    if caps.max_elements is not None:
+        if _count_elements(root) > caps.max_elements:
+            _shed_page_shell(root, caps.max_elements)
+        truncate_tree(root, caps.max_elements)
+    if caps.max_depth is not None:
+        flatten_deep_elements(root, caps.max_depth)
     return root
 
 
@@ -186,7 +213,7 @@ def _count_elements(root: lxml.html.HtmlElement) -> int:
     return sum(1 for _ in root.iter())
 
 
-def _shed_page_shell(root: lxml.html.HtmlElement) -> None:
+def _shed_page_shell(root: lxml.html.HtmlElement, max_elements: int) -> None:
     """Remove what holds no article text from a page over the element cap, before the cap cuts.
 
     A heavy page shell (mega-menus of icons, thousands of navigation links) can come
@@ -195,7 +222,7 @@ def _shed_page_shell(root: lxml.html.HtmlElement) -> None:
     the cap, navigation that does not hold the page's <main> or <article> goes too.
     """
     lxml.etree.strip_elements(root, *_SHELL_LEAVES, with_tail=False)
-    if _count_elements(root) <= MAX_ELEMENTS:
+    if _count_elements(root) <= max_elements:
         return
     for element in root.xpath(_NAVIGATION):
         if element.getparent() is not None and not element.xpath(".//main | .//article"):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
-import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newsterm.extract.parsing import LISTING_CAPS, UnparseablePage, load_page
 from newsterm.text import dates
-from newsterm.text.charset import decode_body
 from newsterm.text.sanitize import one_line
 
 # Elements whose text is never listing text. SVG goes too: icons carry <title> text.
@@ -28,23 +27,14 @@ _MAX_TIME_ELEMENTS = 20
 
 
 def load_html(body: bytes, content_type: str | None) -> HtmlElement | None:
-    """The page as a tree with scripts, styles and comments removed; None if unparsable.
+    """The page as a tree without scripts, styles, comments or icons; None if unparsable.
 
-    The body is decoded with the charset rules of `newsterm.text.charset` and handed to lxml as
-    UTF-8, so a `<meta charset>` that disagrees with the header cannot re-decode it wrongly.
-    libxml2 caps nesting at 256 levels, which keeps a 100,000-deep page harmless.
+    Loaded as the reader loads an article (`extract.parsing.load_page`: the same charset
+    rules, control characters and size caps), with the caps of a list: every item kept.
     """
-    text = decode_body(body, content_type)
-    data = text.encode("utf-8", "replace")
-    # One parser per call: lxml parsers must not be shared between threads.
-    parser = lxml.html.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
-    )
     try:
-        root = lxml.html.document_fromstring(data, parser=parser)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
-    if root is None:
+        root = load_page(body, content_type, LISTING_CAPS)
+    except UnparseablePage:
         return None
     etree.strip_elements(root, *_INVISIBLE, with_tail=False)
     return root

@@ -266,3 +266,29 @@ def test_published_is_a_datetime_with_the_items_own_minute():
     last = listing.headlines[-1]
     assert isinstance(last.published, datetime)
     assert last.published.isoformat() == PAGE2_EXPECTED["items"][-1]["published"]
+
+
+# -- the one HTML loader: a list page is read as the reader reads an article ---------------------
+
+
+def test_utf8_bytes_under_a_legacy_meta_charset_are_read_as_utf8():
+    """A page re-saved as UTF-8 that kept its old `<meta charset>` (extract.parsing's rule)."""
+    body = NEWS.replace(b"<head>", b'<head><meta charset="windows-1252">', 1).replace(
+        b"Russian demands", "Russian \u2014 \u00ab\u00e9\u00bb demands".encode(), 1
+    )
+    assert b"windows-1252" in body
+    listing = parse(body, NEWS_EXPECTED["base_url"], "text/html", today=TODAY)
+    assert listing.headlines[0].title.startswith("Russian \u2014 \u00ab\u00e9\u00bb demands")
+
+
+def test_a_list_longer_than_the_article_element_cap_is_kept_whole():
+    from newsterm.extract.parsing import MAX_ELEMENTS
+
+    item = '<li><span>{h:02d}:{m:02d}</span> <a href="/a/{i}">Story {i} of the long day</a></li>'
+    rows = [item.format(h=23 - i // 60 % 24, m=59 - i % 60, i=i) for i in range(1800)]
+    # Each row's <li>, <span> and <a>, wrapped in five <div>s: 14,400 elements.
+    padded = ["<div>" * 5 + row + "</div>" * 5 for row in rows]
+    body = ("<html><body><ul>" + "".join(padded) + "</ul></body></html>").encode()
+    listing = parse(body, "https://example.org/news", today=TODAY)
+    assert 1800 * 8 > MAX_ELEMENTS
+    assert len(listing.headlines) == 1800
