@@ -93,6 +93,13 @@ def test_headlines_json_gives_a_null_url_for_items_without_a_link(tmp_path, loop
         assert by_title[title]["url"].startswith(loopback.url + "/a/")
     assert "javascript" not in result.stdout and "newsterm:" not in result.stdout
     assert [request.target for request in loopback.seen()] == ["/news"]
+    found = run_newsterm(tmp_path, "search", "--json", "--source", url, "Air raid alert")
+    assert found.returncode == 0, found.stderr
+    assert [(hit["title"], hit["url"]) for hit in json.loads(found.stdout)] == [(SCRIPTED, None)]
+    # Fetching bodies ahead for offline reading asks for the two linked articles only.
+    ahead = run_newsterm(tmp_path, "refresh", "--articles", "--source", url)
+    assert "newsterm:" not in ahead.stdout + ahead.stderr
+    assert {request.target for request in loopback.seen()} == {"/news", "/a/talks", "/a/rail"}
 
 
 def yearless_page(days: list[date]) -> str:
