@@ -19,6 +19,7 @@ MAX_LINKS = 5000
 MAX_CLIMB = 40
 MAX_FLAT_CHILDREN = 6000
 MIN_ITEMS = 2
+_MAX_ITEM_LINKS = 40  # links looked at in an item that may lack a usable one
 _SHORT_LINE = 60  # a time or date line ("2025, Friday 16 May", "16.05.2025 14:49") is short
 _HEADER_CHARS = 80
 _LABEL_CHARS = 30
@@ -385,7 +386,7 @@ def _linkless_item(element: HtmlElement, steps: tuple[str, ...], page: _Page) ->
     """An item shaped like the list's items, with a time but no usable link (none, or a
     `javascript:` one): its title is the text where the others have their link, else its
     own text without its time. None when that is not headline-length text."""
-    if any(link in page.link_url for link in islice(element.iter("a"), MAX_CLIMB)):
+    if any(link in page.link_url for link in islice(element.iter("a"), _MAX_ITEM_LINKS)):
         return None  # it has a headline link: an item of another list, not a linkless one
     when = page.first_time[element]
     holder = element
