@@ -33,9 +33,13 @@ class Source:
 class Headline:
     """One item of a listing: a headline linking to an article."""
 
+    NO_LINK = "newsterm:nolink/"  # not annotated: a class constant, not a field
+    """How the `url` of a headline without a link starts: an identifier of ours, never fetched."""
+
     title: str
     url: str
-    """Absolute http(s) URL of the article."""
+    """Absolute http(s) URL of the article; for an item the site lists without a usable link
+    (none, or `javascript:`), an identifier starting with NO_LINK (see `link`)."""
     published: datetime | None = None
     """Timezone-aware publication time, or None when the listing gives none."""
     label: str | None = None
@@ -45,6 +49,28 @@ class Headline:
     """Plain-text summary, from feeds; used as the reader's last fallback."""
     source: str | None = None
     """URL of the source the headline came from (set by the library, not the parser)."""
+
+    @property
+    def link(self) -> str | None:
+        """The article's URL, or None for a headline the site lists without a link."""
+        return Headline.link_of(self.url)
+
+    @staticmethod
+    def link_of(url: str) -> str | None:
+        """The link a stored headline URL stands for: None for a headline without a link."""
+        return None if url.startswith(Headline.NO_LINK) else url
+
+    @staticmethod
+    def no_link_url(site: str, title: str, when: str) -> str:
+        """The identifier of a headline without a link: its site, title and time, hashed.
+
+        The store keys headlines by URL; this key is stable across refreshes (the same item
+        is one row) and apart for two items of different titles or times.
+        """
+        import hashlib
+
+        data = "\n".join((site, title, when)).encode("utf-8", "surrogatepass")
+        return Headline.NO_LINK + hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
 @dataclass(slots=True)

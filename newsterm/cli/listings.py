@@ -21,6 +21,7 @@ from newsterm.cli.output import (
     print_json,
     print_json_array,
 )
+from newsterm.models import Headline
 from newsterm.text.sanitize import one_line
 from newsterm.text.time_format import clock_text, day_header
 
@@ -46,7 +47,7 @@ async def headlines_command(library: Any, args: argparse.Namespace) -> int:
         print_json_array(
             {
                 "title": row.title,
-                "url": row.url,
+                "url": Headline.link_of(row.url),  # null: the site lists it without a link
                 "published": row.published.isoformat() if row.published else None,
                 "label": row.label,
                 "source": sources.get(row.source_id),
@@ -149,7 +150,7 @@ async def search_command(library: Any, args: argparse.Namespace) -> int:
         print_json(
             [
                 {
-                    "url": h.url,
+                    "url": Headline.link_of(h.url),
                     "title": h.title,
                     "published": iso(h.published),
                     "snippet": h.snippet.replace(MATCH_START, "").replace(MATCH_END, ""),
@@ -166,6 +167,7 @@ async def search_command(library: Any, args: argparse.Namespace) -> int:
         snippet = snippet.replace(MATCH_START, "\x1b[1m" if bold else "")
         snippet = snippet.replace(MATCH_END, "\x1b[0m" if bold else "")
         marker = "" if hit.cached else " (headline only)"
-        print(f"{one_line(hit.title)}{marker}\n  {hit.url}\n  {snippet}\n")
+        link = Headline.link_of(hit.url) or "(no link)"
+        print(f"{one_line(hit.title)}{marker}\n  {link}\n  {snippet}\n")
     err(f"{plural(len(hits), 'result')} in {elapsed * 1000:.0f} ms")
     return 0

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from newsterm.extract import EXTRACTOR_VERSION
 from newsterm.library.refresh import NOT_MODIFIED_UNASKED
-from newsterm.models import Article
+from newsterm.models import Article, Headline
 from newsterm.store import (
     ArticleContext,
     FetchState,
@@ -21,6 +21,8 @@ from newsterm.store import (
 )
 
 ARTICLE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+NO_LINK = "This headline has no link: the site lists it without an article to open."
+"""What opening a headline without a link says (nothing is fetched: there is nothing to)."""
 
 
 @dataclass(slots=True)
@@ -59,7 +61,10 @@ class Articles:
 
         One read gathers what opening needs (the cached copy, the fetch state, the zone of
         the source that lists it); a fetched article is kept with its fetch state in one write.
+        A headline without a link gives no article and no error, only the NO_LINK notice.
         """
+        if Headline.link_of(url) is None:
+            return ArticleResult(url, notice=NO_LINK)
         context = self._context(url)
         cached = context.stored
         if cached is not None and cached.article.extractor_version < EXTRACTOR_VERSION:
@@ -77,6 +82,8 @@ class Articles:
     async def _fetch_article(self, url: str, context: ArticleContext) -> ArticleResult:
         from newsterm.net import Failure
 
+        if Headline.link_of(url) is None:
+            return ArticleResult(url, notice=NO_LINK)  # never requested: it is no address
         if not url.startswith(("http://", "https://")):
             return ArticleResult(url, error=f"not an http(s) URL: {url}")
         cached, state = context.stored, context.state
@@ -175,6 +182,8 @@ class Articles:
 
     async def save(self, url: str) -> ArticleResult:
         """Fetch the article if it is not cached, then pin it; committed before this returns."""
+        if Headline.link_of(url) is None:
+            return ArticleResult(url, error="this headline has no link: nothing to save")
         result = await self.open_article(url)
         if result.stored is None:
             return result
@@ -220,7 +229,8 @@ class Articles:
         """
         report = PrefetchReport()
         rows = self.ticker_rows(0, limit)
-        urls = list(dict.fromkeys(r.url for r in rows))
+        # A headline without a link has no body to fetch: it is neither cached nor failed.
+        urls = list(dict.fromkeys(r.url for r in rows if Headline.link_of(r.url) is not None))
         cached = self.store.cached_urls(urls)
         updated = {r.url for r in rows if r.label and r.label.lower() == "updated"}
         todo = [u for u in urls if u not in cached or u in updated]

@@ -29,9 +29,15 @@ class ListingParser:
         self._pool: ProcessPoolExecutor | None = None
 
     async def parse(
-        self, body: bytes, url: str, content_type: str | None, timezone: str
+        self,
+        body: bytes,
+        url: str,
+        content_type: str | None,
+        timezone: str,
+        served: tuple[str | None, ...] = (),
     ) -> Listing:
-        """The listing in `body`; never raises (a lost worker hands its page to a thread)."""
+        """The listing in `body`; never raises (a lost worker hands its page to a thread).
+        `served`: the response's Last-Modified and Date (see newsterm.sources.parse)."""
         if self.processes and self._pool is None:
             self._pool = _start_workers()
             self.processes = self._pool is not None
@@ -39,11 +45,11 @@ class ListingParser:
             loop = asyncio.get_running_loop()
             try:
                 return await loop.run_in_executor(
-                    self._pool, _parse_listing, body, url, content_type, timezone
+                    self._pool, _parse_listing, body, url, content_type, timezone, served
                 )
             except Exception:  # a worker died (BrokenProcessPool) or the pool is closing
                 pass
-        return await asyncio.to_thread(_parse_listing, body, url, content_type, timezone)
+        return await asyncio.to_thread(_parse_listing, body, url, content_type, timezone, served)
 
     def close(self) -> None:
         """Let the workers go (they finish and exit on their own)."""
@@ -147,7 +153,13 @@ def _prepare_worker() -> None:
         threading.Thread(target=end_with_parent, daemon=True).start()
 
 
-def _parse_listing(body: bytes, url: str, content_type: str | None, timezone: str):
+def _parse_listing(
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    timezone: str,
+    served: tuple[str | None, ...] = (),
+):
     from newsterm.sources import parse
 
-    return parse(body, url, content_type, timezone=timezone)
+    return parse(body, url, content_type, timezone=timezone, served=served)

@@ -190,7 +190,11 @@ class Refreshing:
             self._record_quietly(state)
             return SourceStatus(source, "not-modified", "no change")
         listing = await parser.parse(
-            fetched.body, fetched.url, fetched.content_type, source.timezone
+            fetched.body,
+            fetched.url,
+            fetched.content_type,
+            source.timezone,
+            served=(fetched.last_modified, fetched.date),  # dates a page that states none
         )
         read_whole = _read_whole(listing)
         # What the source's own URL serves, whatever was followed from it: for OPML export.

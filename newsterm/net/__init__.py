@@ -72,6 +72,8 @@ class Response:
     """True on 304: the caller's cached copy is still current."""
     elapsed: float
     """Seconds the whole fetch took, retries included."""
+    date: str | None = None
+    """The Date header as sent (visible ASCII only, else None): when the server answered."""
 
 
 @dataclass(slots=True)
@@ -508,6 +510,7 @@ class Fetcher:
             last_modified=validator(headers.get("Last-Modified")),
             not_modified=response.status_code == 304,
             elapsed=time.monotonic() - started,
+            date=validator(headers.get("Date")),
         )
 
 

@@ -24,11 +24,14 @@ def parse(
     timezone: str = zones.DEFAULT_ZONE,
     today: date | None = None,
     use_presets: bool = True,
+    served: tuple[str | None, ...] = (),
 ) -> Listing:
     """Parse a news list page or an RSS/Atom feed, recognised by its content, into a Listing.
 
     `timezone` is the zone the site writes local times in; `today` (a day in that zone,
     default now) dates items listed before any day header on a page that has no date.
+    `served` holds the response's Last-Modified and Date headers, as sent: on a page that
+    states no date of its own, the first that is a plausible HTTP date stands in for it.
     `use_presets=False` skips the known-site presets and uses detection alone.
     Never raises on bad input: an empty Listing's `reason` says what was wrong.
     """
@@ -41,7 +44,7 @@ def parse(
     except ValueError:
         tz = zones.zone(None)  # a bad per-source setting must not stop its headlines
     try:
-        return _parse_by_format(body, url, content_type, tz, today, use_presets, cut)
+        return _parse_by_format(body, url, content_type, tz, today, use_presets, cut, served)
     except Exception as error:
         # Last line of defence: a page we misread must cost its source one refresh, never
         # the whole refresh. The tests assert this reason never shows up on their inputs.
@@ -56,6 +59,7 @@ def _parse_by_format(
     today: date | None,
     use_presets: bool,
     cut: bool,
+    served: tuple[str | None, ...],
 ) -> Listing:
     from newsterm.sources.sniffing import sniff_format
 
@@ -67,5 +71,5 @@ def _parse_by_format(
     if found == "html":
         from newsterm.sources.html_listing import parse_html_listing
 
-        return parse_html_listing(body, url, content_type, tz, today, use_presets)
+        return parse_html_listing(body, url, content_type, tz, today, use_presets, served)
     return Listing(reason=NOT_MARKUP)

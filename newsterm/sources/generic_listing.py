@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
 
 from lxml.html import HtmlElement
 
@@ -18,6 +19,7 @@ MAX_LINKS = 5000
 MAX_CLIMB = 40
 MAX_FLAT_CHILDREN = 6000
 MIN_ITEMS = 2
+_MAX_ITEM_LINKS = 40  # links looked at in an item that may lack a usable one
 _SHORT_LINE = 60  # a time or date line ("2025, Friday 16 May", "16.05.2025 14:49") is short
 _HEADER_CHARS = 80
 _LABEL_CHARS = 30
@@ -286,16 +288,16 @@ def _rows_in_order(units: list[_Unit], page: _Page) -> list[Row]:
                 break
             holds_items.add(ancestor)
     rows: list[Row] = []
-    left = len(by_element)
     header_checks = 0
+    # Where the items' titles sit: an item without a usable link has its title there.
+    item_paths = {_tag_path(unit.element): _link_steps(unit) for unit in units}
     # Depth-first in page order without recursion: libxml2 allows 256 levels.
     stack: list[tuple[HtmlElement, int]] = [(region, 0)]
-    while stack and left:  # headers after the last item date nothing
+    while stack:
         element, gap_depth = stack.pop()
         unit = by_element.get(element)
         if unit is not None:
             rows.append(_listed_item(unit, page))
-            left -= 1
             continue
         if element in owned or not isinstance(element.tag, str):
             continue
@@ -303,12 +305,20 @@ def _rows_in_order(units: list[_Unit], page: _Page) -> list[Row]:
         if element is region or element in holds_items:
             stack.extend((child, 0) for child in reversed(children))
             continue
+        if page.time_count.get(element, 0) == 1:
+            steps = item_paths.get(_tag_path(element))
+            linkless = _linkless_item(element, steps, page) if steps is not None else None
+            if linkless is not None:
+                rows.append(linkless)
+                continue
         header_checks += 1
         header = _header_text(element) if header_checks <= _MAX_HEADER_CHECKS else None
         if header:
             rows.append(DayHeader(header))
         elif gap_depth < _GAP_DEPTH and header_checks <= _MAX_HEADER_CHECKS:
             stack.extend((child, gap_depth + 1) for child in reversed(children))
+    while rows and isinstance(rows[-1], DayHeader):
+        rows.pop()  # headers after the last item date nothing
     if not any(isinstance(row, DayHeader) for row in rows[:1]):
         header = _header_before(region)
         if header:
@@ -359,6 +369,45 @@ def _listed_item(unit: _Unit, page: _Page) -> ListedItem:
         when_text=_time_context(unit),
         when_attr=when.attribute,
         label=_label(unit),
+    )
+
+
+def _link_steps(unit: _Unit) -> tuple[str, ...]:
+    """The tags from an item down to its headline link ("div", "a"): where titles sit."""
+    steps: list[str] = []
+    element: HtmlElement | None = unit.link
+    while element is not None and element is not unit.element and len(steps) < MAX_CLIMB:
+        steps.append(str(element.tag))
+        element = element.getparent()
+    return tuple(reversed(steps)) if element is unit.element else ()
+
+
+def _linkless_item(element: HtmlElement, steps: tuple[str, ...], page: _Page) -> ListedItem | None:
+    """An item shaped like the list's items, with a time but no usable link (none, or a
+    `javascript:` one): its title is the text where the others have their link, else its
+    own text without its time. None when that is not headline-length text."""
+    if any(link in page.link_url for link in islice(element.iter("a"), _MAX_ITEM_LINKS)):
+        return None  # it has a headline link: an item of another list, not a linkless one
+    when = page.first_time[element]
+    holder = element
+    for tag in steps:
+        child = next((c for c in holder if c.tag == tag and not _contains(c, when.element)), None)
+        if child is None:
+            break
+        holder = child
+    text = one_line(holder.text_content()[:2000])
+    if holder is element:
+        text = text.replace(when.text, " ", 1).strip(" -–—|·:,")
+    words = len(text.split())
+    if not (words >= 3 or len(text) >= 20) or dates.is_date_line(text):
+        return None
+    unit = _Unit(element, holder, words, when)
+    return ListedItem(
+        title=text,
+        href=None,
+        when_text=_time_context(unit),
+        when_attr=when.attribute,
+        label=_label(unit) if holder is not element else None,
     )
 
 

@@ -23,6 +23,7 @@ class _Compiled:
     label: CSSSelector
     category: CSSSelector
     next_page: CSSSelector
+    title_text: CSSSelector | None
 
 
 @dataclass(slots=True)
@@ -59,12 +60,15 @@ def read_with_preset(root: HtmlElement, preset: Preset) -> PresetResult | None:
 
 def _item(element: HtmlElement, compiled: _Compiled) -> ListedItem | None:
     link = _first(compiled.title(element))
+    if link is None and compiled.title_text is not None:
+        # The site lists the item without a link: shown as it is, where it is.
+        link = _first(compiled.title_text(element))
     if link is None:
         return None
     clock = _first(compiled.time(element))
     return ListedItem(
         title=one_line(link.text_content()),
-        href=link.get("href"),
+        href=link.get("href") if link.tag == "a" else None,
         when_text=one_line(clock.text_content()) if clock is not None else None,
         when_attr=clock.get("datetime") if clock is not None else None,
         label=_text(_first(compiled.label(element))),
@@ -84,6 +88,7 @@ def _compile(preset: Preset) -> _Compiled:
         label=CSSSelector(preset.label),
         category=CSSSelector(preset.category),
         next_page=CSSSelector(preset.next_page),
+        title_text=CSSSelector(preset.title_text) if preset.title_text else None,
     )
 
 

@@ -25,6 +25,8 @@ class Preset:
     category: str
     next_page: str
     """On the page, the "More news" link."""
+    title_text: str = ""
+    """Inside an item with no headline link, the element holding its title (kept unlinked)."""
 
 
 PRESETS: tuple[Preset, ...] = (
@@ -40,5 +42,6 @@ PRESETS: tuple[Preset, ...] = (
         label="span.label",
         category="a.news_page_similar_content_item__category",
         next_page="a.btn--more[href]",
+        title_text="div.title",
     ),
 )

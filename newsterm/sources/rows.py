@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from urllib.parse import urlsplit
 
 from newsterm.models import Headline
 from newsterm.sources.links import absolute_http_url, same_document_key
@@ -44,20 +45,27 @@ def build_headlines(
     """Headlines from rows in page order: each item takes the date of the header above it
     (`page_day` before the first header) unless its own time line carries a date.
 
-    Items without an http(s) URL or a title are dropped, and a URL already listed is
-    listed once (an image link and a title link to one article are one headline).
+    An item without an http(s) link (none, `javascript:`, `data:`) is kept in its place as a
+    headline without a link (`Headline.link` is None; the unusable href goes nowhere). Items
+    without a title are dropped, and a URL already listed is listed once (an image link and
+    a title link to one article are one headline).
     """
     headlines: list[Headline] = []
     seen: set[str] = set()
     day = page_day
+    site = _site(base)
     for row in rows:
         if isinstance(row, DayHeader):
             day = dates.find_date(row.text, reference) or day
             continue
-        url = absolute_http_url(row.href, base)
         title = one_line(row.title)[:MAX_TITLE_CHARS]
-        if not url or not title:
+        if not title:
             continue
+        published = item_moment(row, day, tz, reference)
+        url = absolute_http_url(row.href, base)
+        if url is None:
+            when = published.isoformat() if published else ""
+            url = Headline.no_link_url(site, title, when)
         key = same_document_key(url)
         if key in seen:
             continue
@@ -66,7 +74,7 @@ def build_headlines(
             Headline(
                 title=title,
                 url=url,
-                published=item_moment(row, day, tz, reference),
+                published=published,
                 label=_short(row.label),
                 category=_short(row.category),
             )
@@ -92,6 +100,16 @@ def item_moment(item: ListedItem, day: date, tz: tzinfo, reference: date) -> dat
         return None
     own_day = dates.find_date(text, reference) or attribute_day or day
     return datetime.combine(own_day, clock, tzinfo=tz)
+
+
+def _site(base: str) -> str:
+    """The site a page belongs to (scheme and host), which names its linkless items: the same
+    item on a listing's first and second page is one headline."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _short(text: str | None) -> str | None:

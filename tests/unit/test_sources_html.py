@@ -189,6 +189,7 @@ def test_a_20_mb_page_is_cut_to_its_first_megabytes(loaded_pages):
 
 
 def test_links_must_be_http_and_absolute_and_are_listed_once():
+    """An item whose link is not http(s) is listed in its place without a link (issue 15)."""
     body = b"""<html><body><ul>
     <li><span>10:00</span> <a href="javascript:alert(1)">A script link that looks like news</a></li>
     <li><span>09:00</span> <a href="mailto:desk@example.org">Write to the news desk today</a></li>
@@ -197,10 +198,15 @@ def test_links_must_be_http_and_absolute_and_are_listed_once():
     <li><span>06:00</span> <a href="//cdn.example.org/a/two">A protocol-relative story link</a></li>
     </ul></body></html>"""
     listing = parse(body, "https://example.org/news", today=TODAY)
-    assert [h.url for h in listing.headlines] == [
-        "https://example.org/a/one",
-        "https://cdn.example.org/a/two",
+    assert [(h.title, h.link) for h in listing.headlines] == [
+        ("A script link that looks like news", None),
+        ("Write to the news desk today", None),
+        ("The first real story of the morning", "https://example.org/a/one"),
+        ("A protocol-relative story link", "https://cdn.example.org/a/two"),
     ]
+    for headline in listing.headlines[:2]:
+        assert headline.url.startswith("newsterm:nolink/")
+        assert "alert" not in headline.url and "mailto" not in headline.url
 
 
 # -- properties -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from newsterm.library import ArticleResult, SourceStatus, StoreError
-from newsterm.models import Source
+from newsterm.models import Headline, Source
 from newsterm.text.sanitize import screen_line
 from newsterm.ui.browser_launch import plan_browser, run_console_browser, start_window_browser
 from newsterm.ui.desk_actions import DeskActions
@@ -320,7 +320,7 @@ class MainScreen(DeskActions, StatusReport, PaneLayout, Screen[None]):
         self.reader.show_result(result, self._also_reported_by(result.url))
         if result.error:
             self.notify(screen_line(result.error), title="Article", severity="error", markup=False)
-        elif result.notice:
+        elif result.notice and result.stored is not None:  # else the reader says it
             self.notify(
                 screen_line(result.notice), title="Article", severity="warning", markup=False
             )
@@ -399,6 +399,8 @@ class MainScreen(DeskActions, StatusReport, PaneLayout, Screen[None]):
         if target is None:
             self.notify("No article to save.", severity="warning", markup=False)
             return
+        if self._has_no_link(target[0], "nothing to save"):
+            return
         self.toggle_saved(target[0])
 
     @work(group="save")
@@ -435,6 +437,8 @@ class MainScreen(DeskActions, StatusReport, PaneLayout, Screen[None]):
             self.notify("No article to open.", severity="warning", markup=False)
             return
         url = target[0]
+        if self._has_no_link(url, "nothing to open in the browser"):
+            return
         if not is_browsable(url):
             self.notify(
                 f"Not opening {screen_line(url)[:80]!r}: only http(s) links go to the browser.",
@@ -482,8 +486,18 @@ class MainScreen(DeskActions, StatusReport, PaneLayout, Screen[None]):
         if target is None:
             self.notify("No article to copy.", severity="warning", markup=False)
             return
+        if self._has_no_link(target[0], "nothing to copy"):
+            return
         self.app.copy_to_clipboard(target[0])
         self.notify("Link copied", timeout=3, markup=False)
+
+    def _has_no_link(self, url: str, consequence: str) -> bool:
+        """Whether the headline has no link (the site lists it without one); if so, say so
+        in one line. Its `url` is newsterm's own identifier and never leaves the app."""
+        if Headline.link_of(url) is not None:
+            return False
+        self.notify(f"This headline has no link: {consequence}.", timeout=4, markup=False)
+        return True
 
     def action_revisions(self) -> None:
         """Show the earlier versions of the article."""

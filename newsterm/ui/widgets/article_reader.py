@@ -118,7 +118,11 @@ class ArticleReader(VerticalScroll, can_focus=True):
         `also` names the other sources that report its story."""
         self.url = result.url
         stored = result.stored
-        if stored is None:
+        if stored is None and result.error is None and result.notice:
+            # Nothing to show and nothing wrong (a headline without a link): say so, calmly.
+            self.article, self.state = None, "note"
+            self._message = (self.title or "Untitled headline", result.notice, "note")
+        elif stored is None:
             self.article, self.state = None, "error"
             self._message = (self.title or result.url, result.error or "Not available.", "error")
         else:
