@@ -488,18 +488,25 @@ def tidy_spans(spans: list[Span], *, line_breaks: bool = True) -> tuple[Span, ..
 
 
 def _append_span(tidy: list[Span], gap: str, span: Span) -> None:
+    """Add a word's span after `gap`; the gap joins whichever neighbour it does not restyle
+    (inside one link it stays in the link, so the link reads as one)."""
     last = tidy[-1] if tidy else None
-    if last is not None and (last.href, last.marks) == (span.href, span.marks):
+    if last is None or not gap:
+        if last is not None and (last.href, last.marks) == (span.href, span.marks):
+            tidy[-1] = Span(last.text + span.text, span.href, span.marks)
+        else:
+            tidy.append(span)
+        return
+    shared_href = last.href if last.href == span.href else None
+    if (last.href, last.marks) == (span.href, span.marks):
         tidy[-1] = Span(last.text + gap + span.text, span.href, span.marks)
-    elif last is not None and gap and not (last.href or last.marks):
-        tidy[-1] = Span(last.text + gap, None, "")
+    elif not last.marks and last.href == shared_href:
+        tidy[-1] = Span(last.text + gap, last.href, "")
         tidy.append(span)
-    elif gap and not (span.href or span.marks):
-        tidy.append(Span(gap + span.text))
+    elif not span.marks and span.href == shared_href:
+        tidy.append(Span(gap + span.text, span.href, ""))
     else:
-        if gap:
-            tidy.append(Span(gap))
-        tidy.append(span)
+        tidy.extend((Span(gap, shared_href), span))
 
 
 def _with_mark(marks: str, mark: str) -> str:
