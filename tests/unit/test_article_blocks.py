@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -182,3 +183,24 @@ def test_any_json_reads_as_valid_blocks_or_none(data):
     blocks = blocks_from_json(data)
     assert blocks is None or all(isinstance(block, BodyBlock) for block in blocks)
     assert decode_blocks(json.dumps(data)) == (blocks or [])
+
+
+async def test_an_article_cached_before_blocks_gains_them_when_opened(tmp_path):
+    from newsterm.config import Settings
+    from newsterm.library import Library
+
+    url = "http://127.0.0.1:9/a/older"
+    page = (Path(__file__).parents[1] / "fixtures" / "site" / "article.html").read_bytes()
+    library = Library.open(Settings(data_dir=tmp_path, sources=[], offline=True))
+    try:
+        old = Article(url, "Old", "Old text.", "Old *text*.", extractor_version=2)
+        library.store.put_article(old, raw_html=page)
+        assert library.store.get_article(url).article.blocks == []
+        result = await library.open_article(url)
+        blocks = result.article.blocks
+        assert blocks and blocks == library.store.get_article(url).article.blocks
+        assert "Politico reported the information." in [
+            "".join(span.text for span in block.spans) for block in blocks
+        ]
+    finally:
+        await library.aclose()
