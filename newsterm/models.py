@@ -75,6 +75,10 @@ class Span:
     """Which of "b" (strong), "i" (emphasis) and "c" (code) apply, in that order."""
 
 
+# Items of lists nested deeper than this keep this depth: indents past it only narrow text.
+MAX_LIST_DEPTH = 8
+
+
 @dataclass(frozen=True, slots=True)
 class ListItem:
     """One item of a list: its marker ("•" or "3."), its nesting depth and its text."""
@@ -82,6 +86,7 @@ class ListItem:
     marker: str
     spans: tuple[Span, ...]
     depth: int = 0
+    """0 for a top-level item, at most MAX_LIST_DEPTH."""
 
 
 @dataclass(frozen=True, slots=True)

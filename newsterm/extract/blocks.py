@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from newsterm.models import BodyBlock, ListItem, Span
+from newsterm.models import MAX_LIST_DEPTH, BodyBlock, ListItem, Span
 from newsterm.text.sanitize import clean_text, one_line
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -309,7 +309,8 @@ class _Converter:
                 markdown = _SPACE_RUN.sub(" ", "".join(run.markdown)).strip()
                 markdown_lines.append(f"{markdown_pad}{marker} {_escape_line_start(markdown)}")
                 spans = tidy_spans(run.spans, line_breaks=False)
-                items.append(ListItem(marker if ordered else "•", spans, len(text_pad) // 2))
+                depth_shown = min(len(text_pad) // 2, MAX_LIST_DEPTH)
+                items.append(ListItem(marker if ordered else "•", spans, depth_shown))
                 link_chars += run.link_chars
             nested_pads = (text_pad + "  ", markdown_pad + " " * (len(marker) + 1))
             for sub_list in nested:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from newsterm.models import BodyBlock, ListItem, Span
+from newsterm.models import MAX_LIST_DEPTH, BodyBlock, ListItem, Span
 
 # Bump when the shape changes; a cache holding another version reads as "no blocks", and
 # the reader shows the article's plain text until the page is extracted again.
@@ -20,7 +20,6 @@ MAX_ITEMS = 2_000
 MAX_ROWS = 2_000
 MAX_CELLS = 64
 MAX_LINES = 20_000
-MAX_DEPTH = 8
 MAX_MARKER_CHARS = 12
 MAX_URL_CHARS = 2_000
 _MARKS = "bic"
@@ -52,11 +51,12 @@ def blocks_from_json(data: object) -> list[BodyBlock] | None:
 
 
 def encode_blocks(blocks: list[BodyBlock]) -> str:
-    """Blocks as a JSON string for the cache; "" when there are none or they are too big."""
+    """Blocks as a JSON string for the cache; "" when there are none, or when they would
+    not read back (too big, past a cap): the reader then shows the article's plain text."""
     if not blocks:
         return ""
     encoded = json.dumps(blocks_to_json(blocks), ensure_ascii=False, separators=(",", ":"))
-    return encoded if len(encoded) <= MAX_JSON_CHARS else ""
+    return encoded if decode_blocks(encoded) else ""
 
 
 def decode_blocks(value: object) -> list[BodyBlock]:
@@ -122,7 +122,7 @@ def _item(data: object) -> ListItem:
     marker = _text(marker)
     if len(marker) > MAX_MARKER_CHARS:
         raise _Unreadable("a list marker is too long")
-    return ListItem(marker, _spans(spans), _number(depth, MAX_DEPTH))
+    return ListItem(marker, _spans(spans), _number(depth, MAX_LIST_DEPTH))
 
 
 def _row(data: object) -> tuple[str, ...]:

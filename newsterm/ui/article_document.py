@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 WORDS_PER_MINUTE = 220
 # Deeper nesting is drawn at this depth: past it an indent only narrows the text.
-_MAX_LIST_DEPTH = 4
+_MAX_INDENT_LEVEL = 4
 # How each mark of a span looks (code takes the reader's code colour as well).
 _MARK_STYLES = {"b": Style(bold=True), "i": Style(italic=True), "c": Style()}
 
@@ -198,7 +198,7 @@ def _unquoted_renderable(
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1)
         for marker, text, level in block.items:
-            indent = "  " * min(level, _MAX_LIST_DEPTH)
+            indent = "  " * min(level, _MAX_INDENT_LEVEL)
             grid.add_row(Text(indent + marker, styles.get("bullet")), _styled(text, quote))
         return grid
     if kind == "table":

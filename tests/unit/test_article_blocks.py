@@ -204,3 +204,15 @@ async def test_an_article_cached_before_blocks_gains_them_when_opened(tmp_path):
         ]
     finally:
         await library.aclose()
+
+
+def test_a_list_nested_past_the_cap_keeps_its_blocks_at_the_deepest_depth():
+    nested = "<ul><li>level" * 12 + "</li></ul>" * 12
+    [block] = body_of(nested)
+    assert [item.depth for item in block.items] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 8, 8, 8]
+    assert decode_blocks(encode_blocks([block])) == [block]
+
+
+def test_blocks_past_a_cap_are_not_kept_so_the_reader_shows_plain_text():
+    wide = BodyBlock("table", rows=(tuple(str(n) for n in range(100)),))
+    assert encode_blocks([wide]) == ""
