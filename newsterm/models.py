@@ -1,4 +1,4 @@
-"""Dataclasses shared by every layer: Source, Headline, Listing, Article."""
+"""Dataclasses shared by every layer: Source, Headline, Listing, Article and its body blocks."""
 
 from __future__ import annotations
 
@@ -90,16 +90,61 @@ class Listing:
     """Why the listing is empty, in words a user can read; None when it has headlines."""
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of a block's text with one look: plain, a link, strong, emphasis or code."""
+
+    text: str
+    href: str | None = None
+    """The link's absolute URL (http, https or mailto), None when the span is no link."""
+    marks: str = ""
+    """Which of "b" (strong), "i" (emphasis) and "c" (code) apply, in that order."""
+
+
+# Items of lists nested deeper than this keep this depth: indents past it only narrow text.
+MAX_LIST_DEPTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One item of a list: its marker ("•" or "3."), its nesting depth and its text."""
+
+    marker: str
+    spans: tuple[Span, ...]
+    depth: int = 0
+    """0 for a top-level item, at most MAX_LIST_DEPTH."""
+
+
+@dataclass(frozen=True, slots=True)
+class BodyBlock:
+    """One block of an article's body as the extractor found it; never Markdown to parse."""
+
+    kind: str
+    """"paragraph", "heading", "list", "code" or "table"."""
+    spans: tuple[Span, ...] = ()
+    """The text of a paragraph or heading; a "\\n" inside a span is a line break."""
+    level: int = 0
+    """Heading level (1-6)."""
+    quote: int = 0
+    """Which block quote the block sits in (numbered from 1), 0 when in none."""
+    items: tuple[ListItem, ...] = ()
+    """A list's items, nested items after their parent."""
+    lines: tuple[str, ...] = ()
+    """A code block's lines."""
+    rows: tuple[tuple[str, ...], ...] = ()
+    """A table's rows of cells."""
+
+
 @dataclass(slots=True)
 class Article:
-    """A cleaned article: metadata plus the body as plain text and Markdown."""
+    """A cleaned article: metadata plus the body as blocks, plain text and Markdown."""
 
     url: str
     title: str = ""
     text: str = ""
     """Plain text: paragraphs separated by one blank line."""
     markdown: str = ""
-    """The body as Markdown: headings, lists, quotes, links."""
+    """The body as Markdown (for export and `read --markdown`), rendered from the blocks."""
     byline: str | None = None
     published: datetime | None = None
     """Timezone-aware publication time, or None."""
@@ -114,6 +159,9 @@ class Article:
     method: str = "none"
     """Which path produced the body: "readability", "article-element", "feed-summary", "none"."""
     extractor_version: int = 1
+    blocks: list[BodyBlock] = field(default_factory=list)
+    """The body as the reader shows it; empty for an article cached before blocks were kept
+    (the reader then shows `text` as plain paragraphs)."""
 
     @property
     def word_count(self) -> int:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 # The version of the extraction rules, stamped on every Article. Bump it when a change
 # alters what is extracted: cached articles of an older version are extracted again
 # from their stored raw page.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 if TYPE_CHECKING:
     from newsterm.extract.pipeline import ExtractionError, extract_article

@@ -1,4 +1,4 @@
-"""Converts a cleaned article element into blocks, and blocks into plain text and Markdown."""
+"""Turns a cleaned article element into blocks; blocks into text, Markdown and body blocks."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from newsterm.models import MAX_LIST_DEPTH, BodyBlock, ListItem, Span
 from newsterm.text.sanitize import clean_text, one_line
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -76,8 +77,12 @@ SKIPPED_TAGS = frozenset(
 # Where lazy-loading scripts keep an image's address until it scrolls into view.
 _LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url")
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# What a reader may follow: the Markdown keeps mailto links, the body blocks do not.
+_READER_LINK_SCHEMES = ("http://", "https://")
 _IMAGE_SCHEMES = frozenset({"http", "https"})
 _SPACE_RUN = re.compile(r"\s+")
+# A line break, a run of other white space, or a word: how span text is tidied.
+_SPAN_TOKENS = re.compile(r"\n|[^\S\n]+|\S+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 # What would start a heading, quote, list or rule at the start of a line: "#", ">", "-",
 # "+", "=", "~", or "1." / "1)" (escaped as "1\.").
@@ -108,6 +113,12 @@ class Block:
     """Which block quote the block sits in (numbered from 1), 0 when in none."""
     hint: str = ""
     """Class and id of the element the block came from, lower-cased."""
+    spans: tuple[Span, ...] = ()
+    """The text of a paragraph or heading with its links and emphasis."""
+    items: tuple[ListItem, ...] = ()
+    """A list's items."""
+    rows: tuple[tuple[str, ...], ...] = ()
+    """A table's rows of cells."""
 
     @property
     def link_density(self) -> float:
@@ -121,16 +132,26 @@ class _Run:
 
     text: list[str]
     markdown: list[str]
+    spans: list[Span]
     link_chars: int = 0
 
     def add(self, text: str, markdown: str, link_chars: int = 0) -> None:
+        """Add plain text (its Markdown escaped); its span has no link and no marks."""
         self.text.append(text)
         self.markdown.append(markdown)
+        self.spans.append(Span(text))
         self.link_chars += link_chars
+
+    def add_run(self, inner: _Run, text: str, markdown: str, spans: list[Span]) -> None:
+        """Add an inline element's content: its text, Markdown and (restyled) spans."""
+        self.text.append(text)
+        self.markdown.append(markdown)
+        self.spans.extend(spans)
+        self.link_chars += inner.link_chars
 
 
 def _new_run() -> _Run:
-    return _Run([], [])
+    return _Run([], [], [])
 
 
 class _Converter:
@@ -199,7 +220,8 @@ class _Converter:
             markdown = "#" * min(max(level, 2), 4) + " " + markdown.replace("\\\n", " ")
         else:
             markdown = _escape_line_start(markdown)
-        self.emit(kind, text, markdown, run.link_chars, level, hint)
+        spans = tidy_spans(run.spans, line_breaks=kind != "heading")
+        self.emit(kind, text, markdown, run.link_chars, level, hint, spans=spans)
 
     def emit(
         self,
@@ -209,6 +231,10 @@ class _Converter:
         link_chars: int = 0,
         level: int = 0,
         hint: str = "",
+        *,
+        spans: tuple[Span, ...] | None = None,
+        items: tuple[ListItem, ...] = (),
+        rows: tuple[tuple[str, ...], ...] = (),
     ) -> None:
         if not text:
             return
@@ -217,12 +243,17 @@ class _Converter:
         if self.quote_depth:
             markdown = "\n".join(f"> {line}" if line else ">" for line in markdown.split("\n"))
         group = self.quotes_seen if self.quote_depth else 0
-        self.blocks.append(Block(kind, text, markdown, link_chars, level, group, hint))
+        if spans is None:
+            spans = (Span(text),) if kind in ("paragraph", "heading") else ()
+        self.blocks.append(
+            Block(kind, text, markdown, link_chars, level, group, hint, spans, items, rows)
+        )
 
     def list_block(self, element: HtmlElement, depth: int) -> None:
         text_lines: list[str] = []
         markdown_lines: list[str] = []
-        link_chars = self.list_items(element, depth, ("", ""), text_lines, markdown_lines)
+        items: list[ListItem] = []
+        link_chars = self.list_items(element, depth, ("", ""), text_lines, markdown_lines, items)
         if text_lines:
             self.emit(
                 "list",
@@ -230,6 +261,7 @@ class _Converter:
                 "\n".join(markdown_lines),
                 link_chars,
                 hint=_hint(element),
+                items=tuple(items),
             )
 
     def list_items(
@@ -239,6 +271,7 @@ class _Converter:
         pads: tuple[str, str],
         text_lines: list[str],
         markdown_lines: list[str],
+        items: list[ListItem],
     ) -> int:
         """Add the lines of a list's items (and of lists nested in them); return link chars.
 
@@ -275,12 +308,15 @@ class _Converter:
                 text_lines.append(f"{text_pad}{marker if ordered else '•'} {text}")
                 markdown = _SPACE_RUN.sub(" ", "".join(run.markdown)).strip()
                 markdown_lines.append(f"{markdown_pad}{marker} {_escape_line_start(markdown)}")
+                spans = tidy_spans(run.spans, line_breaks=False)
+                depth_shown = min(len(text_pad) // 2, MAX_LIST_DEPTH)
+                items.append(ListItem(marker if ordered else "•", spans, depth_shown))
                 link_chars += run.link_chars
             nested_pads = (text_pad + "  ", markdown_pad + " " * (len(marker) + 1))
             for sub_list in nested:
                 if depth < _MAX_DEPTH:
                     link_chars += self.list_items(
-                        sub_list, depth + 1, nested_pads, text_lines, markdown_lines
+                        sub_list, depth + 1, nested_pads, text_lines, markdown_lines, items
                     )
         return link_chars
 
@@ -291,7 +327,7 @@ class _Converter:
         fence = "```"
         while fence in text:
             fence += "`"
-        self.emit("code", text, f"{fence}\n{text}\n{fence}", hint=_hint(element))
+        self.emit("code", text, f"{fence}\n{text}\n{fence}", hint=_hint(element), spans=())
 
     def table_block(self, element: HtmlElement) -> None:
         rows: list[list[str]] = []
@@ -313,7 +349,14 @@ class _Converter:
         lines = ["| " + " | ".join(_escape(cell) for cell in padded[0]) + " |"]
         lines.append("|" + " --- |" * width)
         lines.extend("| " + " | ".join(_escape(cell) for cell in row) + " |" for row in padded[1:])
-        self.emit("table", text, "\n".join(lines), link_chars, hint=_hint(element))
+        self.emit(
+            "table",
+            text,
+            "\n".join(lines),
+            link_chars,
+            hint=_hint(element),
+            rows=tuple(tuple(row) for row in rows),
+        )
 
     # -- inline ------------------------------------------------------------------------
 
@@ -344,23 +387,35 @@ class _Converter:
         self.inline_children(element, inner, depth)
         text = "".join(inner.text)
         markdown = "".join(inner.markdown)
+        spans = inner.spans
         if tag == "a":
             href = _safe_url(element.get("href"), self.base_url, _LINK_SCHEMES)
             label = _SPACE_RUN.sub(" ", markdown).strip()
             visible = _SPACE_RUN.sub(" ", text).strip()
             if href and label and not _is_same_page_anchor(element.get("href")):
                 markdown = _keep_spaces(markdown, f"[{label}]({href})")
-            run.add(text, markdown, len(visible))
+                if href.startswith(_READER_LINK_SCHEMES):
+                    spans = [Span(span.text, href, span.marks) for span in spans]
+            inner.link_chars = len(visible)
+            run.add_run(inner, text, markdown, spans)
             return
+        mark = ""
         if tag in ("strong", "b") and text.strip():
             markdown = _keep_spaces(markdown, f"**{markdown.strip()}**")
+            mark = "b"
         elif tag in ("em", "i") and text.strip():
             markdown = _keep_spaces(markdown, f"*{markdown.strip()}*")
-        elif tag == "code" and text.strip() and "`" not in text:
-            markdown = _keep_spaces(text, f"`{_SPACE_RUN.sub(' ', text).strip()}`")
+            mark = "i"
+        elif tag == "code" and text.strip():
+            if "`" not in text:
+                markdown = _keep_spaces(text, f"`{_SPACE_RUN.sub(' ', text).strip()}`")
+            mark = "c"
         elif flatten_blocks and _is_block_tag(tag):
             text, markdown = f" {text} ", f" {markdown} "
-        run.add(text, markdown, inner.link_chars)
+            spans = [Span(" "), *spans, Span(" ")]
+        if mark:
+            spans = [Span(span.text, span.href, _with_mark(span.marks, mark)) for span in spans]
+        run.add_run(inner, text, markdown, spans)
 
     def image(self, element: HtmlElement) -> None:
         src = element.get("src") or ""
@@ -391,8 +446,72 @@ def blocks_from_plain_text(text: str) -> list[Block]:
     for paragraph in paragraphs:
         line = one_line(paragraph)
         if line:
-            blocks.append(Block("paragraph", line, _escape_line_start(_escape(line))))
+            markdown = _escape_line_start(_escape(line))
+            blocks.append(Block("paragraph", line, markdown, spans=(Span(line),)))
     return blocks
+
+
+def body_blocks(blocks: list[Block]) -> list[BodyBlock]:
+    """The blocks as the reader shows them: spans, list items, code lines, table rows."""
+    return [
+        BodyBlock(
+            kind=block.kind,
+            spans=block.spans,
+            level=block.level,
+            quote=block.quote_group,
+            items=block.items,
+            lines=tuple(block.text.split("\n")) if block.kind == "code" else (),
+            rows=block.rows,
+        )
+        for block in blocks
+    ]
+
+
+def tidy_spans(spans: list[Span], *, line_breaks: bool = True) -> tuple[Span, ...]:
+    """Spans as the block's text reads: white space folded, lines trimmed, empty ones and
+    empty spans gone, neighbours that look alike joined.
+
+    Their text joined is the block's `text`. The space between two differently styled
+    spans goes to a plain neighbour, so no link or emphasis starts or ends with one.
+    """
+    tidy: list[Span] = []
+    pending = ""  # the white space owed before the next word: "", " " or a line break
+    for span in spans:
+        for token in _SPAN_TOKENS.findall(span.text):
+            if token == _LINE_BREAK and line_breaks:
+                pending = _LINE_BREAK if tidy else ""
+            elif token.isspace():
+                pending = pending or (" " if tidy else "")
+            else:
+                _append_span(tidy, pending, Span(token, span.href, span.marks))
+                pending = ""
+    return tuple(tidy)
+
+
+def _append_span(tidy: list[Span], gap: str, span: Span) -> None:
+    """Add a word's span after `gap`; the gap joins whichever neighbour it does not restyle
+    (inside one link it stays in the link, so the link reads as one)."""
+    last = tidy[-1] if tidy else None
+    if last is None or not gap:
+        if last is not None and (last.href, last.marks) == (span.href, span.marks):
+            tidy[-1] = Span(last.text + span.text, span.href, span.marks)
+        else:
+            tidy.append(span)
+        return
+    shared_href = last.href if last.href == span.href else None
+    if (last.href, last.marks) == (span.href, span.marks):
+        tidy[-1] = Span(last.text + gap + span.text, span.href, span.marks)
+    elif not last.marks and last.href == shared_href:
+        tidy[-1] = Span(last.text + gap, last.href, "")
+        tidy.append(span)
+    elif not span.marks and span.href == shared_href:
+        tidy.append(Span(gap + span.text, span.href, ""))
+    else:
+        tidy.extend((Span(gap, shared_href), span))
+
+
+def _with_mark(marks: str, mark: str) -> str:
+    return "".join(m for m in "bic" if m in marks or m == mark)
 
 
 def render_text(blocks: list[Block]) -> str:

@@ -15,6 +15,7 @@ from newsterm.extract.blocks import (
     Block,
     blocks_from_element,
     blocks_from_plain_text,
+    body_blocks,
     render_markdown,
     render_text,
 )
@@ -150,6 +151,7 @@ def _extract(
         language=metadata.language,
         method=body.method if blocks or lead else "none",
         extractor_version=EXTRACTOR_VERSION,
+        blocks=body_blocks(blocks),
     )
 
 
@@ -288,6 +290,7 @@ def _article_without_page(url: str, summary: str | None) -> Article:
         text=render_text(blocks),
         markdown=render_markdown(blocks),
         method="feed-summary" if blocks else "none",
+        blocks=body_blocks(blocks),
     )
 
 

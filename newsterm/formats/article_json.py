@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from newsterm.extract.json_ld import valid_unicode
+from newsterm.formats.article_blocks import blocks_from_json, blocks_to_json
 from newsterm.models import Article
 
 
@@ -27,6 +28,7 @@ def article_to_json(article: Article) -> dict[str, Any]:
         "language": article.language,
         "method": article.method,
         "extractor_version": article.extractor_version,
+        "blocks": blocks_to_json(article.blocks),
     }
 
 
@@ -34,7 +36,8 @@ def article_from_json(data: dict[str, Any]) -> Article:
     """The Article that `article_to_json` made `data` from (unknown keys are ignored).
 
     JSON may hold half of a surrogate pair ("\\ud800"), which no str can be encoded
-    with: such characters become U+FFFD, so an article read back always prints.
+    with: such characters become U+FFFD, so an article read back always prints. Blocks
+    that are not valid (see formats.article_blocks) read as none.
     """
     data = valid_unicode(data, 0)
     return Article(
@@ -53,6 +56,7 @@ def article_from_json(data: dict[str, Any]) -> Article:
         language=data.get("language"),
         method=str(data.get("method") or "none"),
         extractor_version=int(data.get("extractor_version") or 1),
+        blocks=blocks_from_json(data.get("blocks")) or [],
     )
 
 

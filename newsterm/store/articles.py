@@ -7,6 +7,7 @@ import sqlite3
 import time
 from collections.abc import Iterable
 
+from newsterm.formats.article_blocks import encode_blocks
 from newsterm.models import Article
 from newsterm.store.connection import StoreConnection
 from newsterm.store.errors import StoreError
@@ -84,7 +85,13 @@ class ArticleRoom(StoreConnection):
         final_url: str | None,
         fetched_at: float,
     ) -> bool:
-        size = len(article.text.encode()) + len(article.markdown.encode()) + len(compressed or b"")
+        blocks = encode_blocks(article.blocks)
+        size = (
+            len(article.text.encode())
+            + len(article.markdown.encode())
+            + len(blocks.encode())
+            + len(compressed or b"")
+        )
         values = {
             "url": article.url,
             "final_url": final_url,
@@ -105,6 +112,7 @@ class ArticleRoom(StoreConnection):
             "lead": article.lead,
             "text": article.text,
             "markdown": article.markdown,
+            "blocks": blocks or None,
         }
         revised = False
         old = db.execute(
@@ -125,9 +133,10 @@ class ArticleRoom(StoreConnection):
                 # Copied inside SQLite: the old text never round-trips through Python.
                 db.execute(
                     "INSERT INTO revisions (article_id, size, fetched_at, replaced_at,"
-                    " published, modified, change, title, text, markdown)"
-                    " SELECT id, length(CAST(text AS BLOB)) + length(CAST(markdown AS BLOB)),"
-                    " fetched_at, ?, published, modified, ?, title, text, markdown"
+                    " published, modified, change, title, text, markdown, blocks)"
+                    " SELECT id, length(CAST(text AS BLOB)) + length(CAST(markdown AS BLOB))"
+                    " + coalesce(length(CAST(blocks AS BLOB)), 0),"
+                    " fetched_at, ?, published, modified, ?, title, text, markdown, blocks"
                     " FROM articles WHERE id = ?",
                     (fetched_at, change, article_id),
                 )

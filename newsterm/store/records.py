@@ -8,11 +8,12 @@ import math
 import sqlite3
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsterm.models import Article, Headline, Source
+from newsterm.formats.article_blocks import decode_blocks
+from newsterm.models import Article, BodyBlock, Headline, Source
 from newsterm.text.sanitize import clean_text
 
 # The latest time the store keeps or hands out: the last day of year 9998, so that its
@@ -110,6 +111,8 @@ class Revision:
     fetched_at: float
     replaced_at: float
     change: str
+    blocks: list[BodyBlock] = field(default_factory=list)
+    """The body as the reader showed it; empty for a revision kept before schema 8."""
 
 
 @dataclass(slots=True)
@@ -200,6 +203,7 @@ def revision_from_row(row: sqlite3.Row) -> Revision:
         epoch(row["fetched_at"]) or 0.0,
         epoch(row["replaced_at"]) or 0.0,
         text(row["change"]),
+        decode_blocks(optional_column(row, "blocks")),
     )
 
 
@@ -238,6 +242,7 @@ def article_from_row(row: sqlite3.Row) -> Article:
         language=optional_text(row["language"]),
         method=text(row["method"]),
         extractor_version=integer(row["extractor_version"]) or 0,
+        blocks=decode_blocks(optional_column(row, "blocks")),
     )
 
 
@@ -252,6 +257,11 @@ def stored_from_row(row: sqlite3.Row) -> StoredArticle:
         revision_count=integer(row["revision_count"]) or 0,
         content_type=optional_text(row["content_type"]),
     )
+
+
+def optional_column(row: sqlite3.Row, name: str) -> object:
+    """A column that a file written before its schema version lacks (salvage reads those)."""
+    return row[name] if name in row.keys() else None
 
 
 def url_key(url: object) -> int:

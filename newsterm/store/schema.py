@@ -7,7 +7,7 @@ from pathlib import Path
 
 from newsterm.store.errors import StoreError, begin_immediate, rollback
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -372,6 +372,14 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE headlines RENAME COLUMN story_number TO story;
     CREATE INDEX headlines_by_story ON headlines (story) WHERE story IS NOT NULL;
     CREATE INDEX headlines_ungrouped ON headlines (id) WHERE story IS NULL;
+    """,
+    # Version 8: an article keeps its body as the extractor's blocks (JSON, see
+    # newsterm.formats.article_blocks), which the reader draws without parsing Markdown
+    # back; a revision keeps the blocks it had. NULL: cached before blocks were kept (the
+    # reader shows such an article's plain text; opening it extracts it again).
+    8: """
+    ALTER TABLE articles ADD COLUMN blocks TEXT;
+    ALTER TABLE revisions ADD COLUMN blocks TEXT;
     """,
 }
 

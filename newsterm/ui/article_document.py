@@ -1,10 +1,10 @@
-"""Article Markdown as Rich Text blocks: web text never becomes markup or a live link."""
+"""An article's body blocks as Rich Text: web text never becomes markup or a live link."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import tzinfo
+from itertools import groupby
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
@@ -17,194 +17,107 @@ from newsterm.text.sanitize import for_terminal, screen_line
 from newsterm.text.time_format import date_time_text
 
 if TYPE_CHECKING:
-    from newsterm.models import Article
+    from newsterm.models import Article, BodyBlock, Span
 
 WORDS_PER_MINUTE = 220
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_RULE = re.compile(r"^(?:-\s*){3,}$|^(?:\*\s*){3,}$|^(?:_\s*){3,}$")
-_SETEXT = re.compile(r"^(=+|-+)$")
-_LIST_ITEM = re.compile(r"^(\s*)([-*+•]|\d{1,9}[.)])\s+(.*)$")
-_FENCE = re.compile(r"^(```|~~~)")
-# One alternative per inline form, tried left to right; the text between matches is plain.
-_INLINE = re.compile(
-    r"""
-    (?P<escape>\\[\\`*_{}\[\]()#+\-.!>~|])
-    |(?P<code>`+)(?P<code_text>.+?)(?P=code)
-    |!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)(?:\s+"[^"]*")?\)
-    |\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]
-        \((?P<href><[^>]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+"[^"]*")?\)
-    |<(?P<auto>(?:https?|mailto):[^>\s]+)>
-    |\*\*(?P<strong>.+?)\*\*
-    |__(?P<strong2>.+?)__
-    |\*(?P<em>[^*\s](?:.*?[^*\s])?)\*
-    |(?<![\w])_(?P<em2>[^_\s](?:.*?[^_\s])?)_(?![\w])
-    """,
-    re.VERBOSE,
-)
+# Deeper nesting is drawn at this depth: past it an indent only narrows the text.
+_MAX_INDENT_LEVEL = 4
+# How each mark of a span looks (code takes the reader's code colour as well).
+_MARK_STYLES = {"b": Style(bold=True), "i": Style(italic=True), "c": Style()}
 
 
 class DocumentBlock(NamedTuple):
-    """One block of the reader's document: its kind and its text (or list items)."""
+    """One block of the reader's document: its kind and its text (or list items, rows)."""
 
     kind: str
-    """One of title, meta, lead, heading, paragraph, list, quote, code, rule, note, tags."""
+    """One of title, meta, lead, heading, paragraph, list, code, table, note, tags."""
     text: Text
     items: tuple[tuple[str, Text, int], ...] = ()
     """For lists: (marker, text, nesting level) per item."""
+    rows: tuple[tuple[str, ...], ...] = ()
+    """For tables: the rows of cells, each one line of screen-safe text."""
+    quoted: bool = False
+    """Whether the block sits in a block quote (drawn with a bar and in italics)."""
 
 
-def inline_text(source: str, styles: Mapping[str, Style], style: Style | None = None) -> Text:
-    """Inline Markdown (emphasis, code, links, images) as Text, with links as "text (url)".
+def spans_text(spans: Iterable[Span], styles: Mapping[str, Style]) -> Text:
+    """Spans as Text: each as written, links as "text (url)", marks as bold/italic/code.
 
-    The source is treated as plain text everywhere else: square brackets, "[red]" and the
-    like come out exactly as written.
+    Nothing in a span is read as markup: "*", "#", "[x](y)" and "[red]" come out as written.
     """
-    text = Text(style=style or Style())
-    position = 0
-    for match in _INLINE.finditer(source):
-        if match.start() > position:
-            text.append(source[position : match.start()])
-        position = match.end()
-        kind = match.lastgroup
-        if kind == "escape":
-            text.append(match.group("escape")[1])
-        elif kind == "code_text":
-            text.append(match.group("code_text"), styles.get("code"))
-        elif kind == "src":
-            alt = screen_line(match.group("alt")) or "image"
-            text.append(f"[image: {alt}]", styles.get("muted"))
-        elif kind == "href":
-            _append_link(text, match.group("text"), match.group("href"), styles)
-        elif kind == "auto":
-            text.append(screen_line(match.group("auto")), styles.get("url"))
-        elif kind in ("strong", "strong2"):
-            text.append_text(inline_text(match.group(kind), styles, Style(bold=True)))
-        elif kind in ("em", "em2"):
-            text.append_text(inline_text(match.group(kind), styles, Style(italic=True)))
-    if position < len(source):
-        text.append(source[position:])
+    text = Text()
+    for href, group in groupby(spans, key=lambda span: span.href):
+        parts = list(group)
+        if href is None:
+            for span in parts:
+                text.append(for_terminal(span.text), _span_style(span.marks, styles))
+            continue
+        _append_link(text, parts, screen_line(href), styles)
     return text
 
 
-def _append_link(text: Text, label: str, href: str, styles: Mapping[str, Style]) -> None:
-    url = screen_line(href.strip("<>"))
-    shown = inline_text(label, styles)
-    if not shown.plain.strip() or shown.plain.strip() == url:
+def _append_link(text: Text, parts: list[Span], url: str, styles: Mapping[str, Style]) -> None:
+    label = "".join(for_terminal(span.text) for span in parts)
+    if not label.strip() or label.strip() == url:
         text.append(url, styles.get("url"))
         return
-    text.append_text(shown)
+    for span in parts:
+        text.append(for_terminal(span.text), _span_style(span.marks, styles))
     if url:
         text.append(" (")
         text.append(url, styles.get("url"))
         text.append(")")
 
 
-def markdown_blocks(markdown: str, styles: Mapping[str, Style]) -> list[DocumentBlock]:
-    """Block-level Markdown (headings, paragraphs, lists, quotes, code, rules) as blocks."""
-    lines = for_terminal(markdown).split("\n")
-    blocks: list[DocumentBlock] = []
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            joined = " ".join(part.strip() for part in paragraph)
-            blocks.append(DocumentBlock("paragraph", inline_text(joined, styles)))
-            paragraph.clear()
-
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        stripped = line.strip()
-        if not stripped:
-            flush()
-            index += 1
-            continue
-        if _FENCE.match(stripped):
-            flush()
-            fence = stripped[:3]
-            body: list[str] = []
-            index += 1
-            while index < len(lines) and not lines[index].strip().startswith(fence):
-                body.append(lines[index].expandtabs(4))
-                index += 1
-            blocks.append(DocumentBlock("code", Text("\n".join(body), styles.get("code"))))
-            index += 1
-            continue
-        if paragraph and _SETEXT.match(stripped):
-            heading = " ".join(part.strip() for part in paragraph)
-            paragraph.clear()
-            blocks.append(DocumentBlock("heading", inline_text(heading, styles)))
-            index += 1
-            continue
-        heading_match = _HEADING.match(stripped)
-        if heading_match:
-            flush()
-            blocks.append(DocumentBlock("heading", inline_text(heading_match.group(2), styles)))
-            index += 1
-            continue
-        if _RULE.match(stripped):
-            flush()
-            blocks.append(DocumentBlock("rule", Text("")))
-            index += 1
-            continue
-        if stripped.startswith(">"):
-            flush()
-            quoted: list[str] = []
-            while index < len(lines) and lines[index].strip().startswith(">"):
-                quoted.append(re.sub(r"^\s*>\s?", "", lines[index]))
-                index += 1
-            for inner in markdown_blocks("\n".join(quoted), styles):
-                blocks.append(DocumentBlock("quote", inner.text, inner.items))
-            continue
-        if _LIST_ITEM.match(line) and not paragraph:
-            items, index = _list_items(lines, index, styles)
-            blocks.append(DocumentBlock("list", Text(""), items))
-            continue
-        if stripped.startswith("|"):
-            flush()
-            table: list[str] = []
-            while index < len(lines) and lines[index].strip().startswith("|"):
-                table.append(lines[index].strip())
-                index += 1
-            blocks.append(DocumentBlock("code", Text("\n".join(table))))
-            continue
-        paragraph.append(stripped)
-        index += 1
-    flush()
-    return blocks
+def _span_style(marks: str, styles: Mapping[str, Style]) -> Style | None:
+    if not marks:
+        return None
+    style = Style()
+    for mark in marks:
+        style += _MARK_STYLES.get(mark, Style())
+        if mark == "c":
+            style += styles.get("code") or Style()
+    return style
 
 
-def _list_items(
-    lines: list[str], index: int, styles: Mapping[str, Style]
-) -> tuple[tuple[tuple[str, Text, int], ...], int]:
-    """Read consecutive list items (with continuation lines) starting at lines[index]."""
-    raw: list[tuple[str, list[str], int]] = []
-    while index < len(lines):
-        line = lines[index]
-        match = _LIST_ITEM.match(line)
-        if match:
-            level = len(match.group(1).expandtabs(4)) // 2
-            marker = match.group(2)
-            marker = "•" if marker in "-*+•" else marker
-            raw.append((marker, [match.group(3)], level))
-        elif line.strip() and raw and (line[:1].isspace() or not _starts_block(line)):
-            raw[-1][1].append(line.strip())
-        else:
-            break
-        index += 1
-    items = tuple(
-        (marker, inline_text(" ".join(parts), styles), min(level, 4))
-        for marker, parts, level in raw
-    )
-    return items, index
+def body_document(blocks: Iterable[BodyBlock], styles: Mapping[str, Style]) -> list[DocumentBlock]:
+    """The extractor's body blocks as the reader's blocks; no text is parsed on the way."""
+    document = []
+    for block in blocks:
+        shown = _document_block(block, styles)
+        if shown is not None:
+            document.append(shown._replace(quoted=bool(block.quote)))
+    return document
 
 
-def _starts_block(line: str) -> bool:
-    stripped = line.strip()
-    return bool(
-        _HEADING.match(stripped) or stripped.startswith((">", "|")) or _FENCE.match(stripped)
-    )
+def _document_block(block: BodyBlock, styles: Mapping[str, Style]) -> DocumentBlock | None:
+    kind = block.kind
+    if kind in ("paragraph", "heading"):
+        text = spans_text(block.spans, styles)
+        return DocumentBlock(kind, text) if text.plain.strip() else None
+    if kind == "list":
+        items = tuple(
+            (screen_line(item.marker) or "•", spans_text(item.spans, styles), item.depth)
+            for item in block.items
+        )
+        return DocumentBlock("list", Text(""), items) if items else None
+    if kind == "code":
+        code = "\n".join(for_terminal(line).expandtabs(4) for line in block.lines)
+        return DocumentBlock("code", Text(code)) if code.strip() else None
+    if kind == "table":
+        rows = tuple(tuple(screen_line(cell) for cell in row) for row in block.rows)
+        rows = tuple(row for row in rows if any(row))
+        return DocumentBlock("table", Text(""), rows=rows) if rows else None
+    return None
+
+
+def _plain_paragraphs(text: str) -> list[DocumentBlock]:
+    """An article cached without blocks: its plain text, a paragraph per blank-line part."""
+    return [
+        DocumentBlock("paragraph", Text(screen_line(part)))
+        for part in for_terminal(text).split("\n\n")
+        if part.strip()
+    ]
 
 
 def article_blocks(
@@ -229,13 +142,7 @@ def article_blocks(
     blocks.append(DocumentBlock("meta", Text(" · ".join(meta))))
     for note in notes:
         blocks.append(DocumentBlock("note", Text(screen_line(note))))
-    body = markdown_blocks(article.markdown, styles) if article.markdown.strip() else []
-    if not body:
-        body = [
-            DocumentBlock("paragraph", Text(screen_line(part)))
-            for part in for_terminal(article.text).split("\n\n")
-            if part.strip()
-        ]
+    body = body_document(article.blocks, styles) or _plain_paragraphs(article.text)
     lead = screen_line(article.lead or "")
     if lead and not (body and screen_line(body[0].text.plain).startswith(lead)):
         blocks.append(DocumentBlock("lead", Text(lead)))
@@ -254,6 +161,8 @@ def blocks_plain(blocks: list[DocumentBlock]) -> str:
     for block in blocks:
         if block.kind == "list":
             parts.append("\n".join(f"{marker} {text.plain}" for marker, text, _ in block.items))
+        elif block.kind == "table":
+            parts.append("\n".join(" | ".join(cell for cell in row if cell) for row in block.rows))
         else:
             parts.append(block.text.plain)
     return "\n\n".join(parts)
@@ -270,22 +179,35 @@ def blocks_renderable(blocks: list[DocumentBlock], styles: Mapping[str, Style]) 
 
 
 def _block_renderable(block: DocumentBlock, styles: Mapping[str, Style]) -> RenderableType:
+    if not block.quoted:
+        return _unquoted_renderable(block, styles)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    inner = _unquoted_renderable(block, styles, styles.get("quote"))
+    grid.add_row(Text("▌", styles.get("quote_bar")), inner)
+    return grid
+
+
+def _unquoted_renderable(
+    block: DocumentBlock, styles: Mapping[str, Style], quote: Style | None = None
+) -> RenderableType:
     kind = block.kind
     if kind == "list":
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1)
         for marker, text, level in block.items:
-            grid.add_row(Text("  " * level + marker, styles.get("bullet")), text)
+            indent = "  " * min(level, _MAX_INDENT_LEVEL)
+            grid.add_row(Text(indent + marker, styles.get("bullet")), _styled(text, quote))
         return grid
-    if kind == "quote":
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1)
-        grid.add_row(Text("▌", styles.get("quote_bar")), _styled(block.text, styles.get("quote")))
-        return grid
-    if kind == "rule":
-        return Text("─" * 24, styles.get("muted"))
+    if kind == "table":
+        table = Table.grid(padding=(0, 2))
+        for _ in range(max(len(row) for row in block.rows)):
+            table.add_column()
+        for row in block.rows:
+            table.add_row(*(Text(cell, quote or Style()) for cell in row))
+        return table
     style_name = {
         "title": "title",
         "meta": "meta",
@@ -297,7 +219,8 @@ def _block_renderable(block: DocumentBlock, styles: Mapping[str, Style]) -> Rend
         "hint": "muted",
         "tags": "muted",
     }.get(kind)
-    return _styled(block.text, styles.get(style_name) if style_name else None)
+    styled = _styled(block.text, styles.get(style_name) if style_name else None)
+    return _styled(styled, quote)
 
 
 def _styled(text: Text, style: Style | None) -> Text:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from newsterm.models import Headline
+from newsterm.models import BodyBlock, Headline, Span
 from newsterm.ui.app import make_app
 from newsterm.ui.widgets.article_reader import ArticleReader
 from tests.support.app import (
@@ -26,6 +26,7 @@ async def test_invisible_format_characters_never_reach_the_screen(tmp_path):
     article = seed_article(url)
     article.title = "Zero\u200bwidth\u2060 title\ufeff"
     article.text = article.markdown = "A body\u200e with\u200f marks\u200b in it."
+    article.blocks = [BodyBlock("paragraph", (Span(article.text),))]
     published = datetime.fromisoformat("2025-05-16T20:04:00+03:00")
     headline = Headline("Zero\u200bwidth\u2060 title\ufeff", url, published, label="Up\u200bdated")
     app.library.store.store_listing(source, [headline], now=FIXED_NOW)

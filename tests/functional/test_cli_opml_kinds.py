@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from newsterm.models import Source
 from newsterm.store import open_store
 from tests.support.hostile import run_newsterm
+from tests.support.old_cache import cache_at_schema
 
 
 def test_opml_export_writes_a_page_source_as_a_page(tmp_path, loopback):
@@ -25,12 +23,12 @@ def test_opml_export_writes_a_page_source_as_a_page(tmp_path, loopback):
 
 def test_a_cache_from_before_the_kind_column_gains_it_and_keeps_its_sources(tmp_path):
     path = tmp_path / "newsterm.sqlite3"
-    store = open_store(path)
-    store.add_source(Source("https://example.org/n", "N"))
-    store.close()
-    with sqlite3.connect(path) as db:  # as schema 5, the one before it, left it: no kind
-        db.execute("ALTER TABLE sources DROP COLUMN kind")
-        db.execute("PRAGMA user_version = 5")
+    db = cache_at_schema(path, 5)  # the schema before the kind column
+    db.execute(
+        "INSERT INTO sources (url, name, timezone, added_at) VALUES (?, 'N', 'UTC', 0)",
+        ("https://example.org/n",),
+    )
+    db.close()
     store = open_store(path)
     assert [s.url for s in store.sources()] == ["https://example.org/n"]
     assert store.source_kinds() == {}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsterm.config import Settings, SourceSettings
 from newsterm.library import Library
-from newsterm.models import Article, Headline, Source
+from newsterm.models import Article, BodyBlock, Headline, Source, Span
 from newsterm.store import FetchState
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
@@ -52,18 +52,23 @@ def fixture_headlines(name: str = "news.expected.json", base: str = HOME) -> lis
 
 
 def seed_article(url: str = SEED_URL) -> Article:
-    """The fixture article as the extractor should give it, with a subheading in Markdown."""
+    """The fixture article as the extractor should give it, with a subheading."""
     data = json.loads((SITE / "article.expected.json").read_text(encoding="utf-8"))
     paragraphs = data["paragraphs"]
-    markdown = "\n\n".join(
-        f"## {text}" if text == "What is known about elections in Romania" else text
+    subheading = "What is known about elections in Romania"
+    markdown = "\n\n".join(f"## {text}" if text == subheading else text for text in paragraphs)
+    blocks = [
+        BodyBlock("heading", (Span(text),), level=2)
+        if text == subheading
+        else BodyBlock("paragraph", (Span(text),))
         for text in paragraphs
-    )
+    ]
     return Article(
         url=url,
         title=data["title"],
         text="\n\n".join(paragraphs),
         markdown=markdown,
+        blocks=blocks,
         byline="Marta Ostapchuk",
         published=datetime.fromisoformat(data["published"]),
         lead=data["lead"],

@@ -169,7 +169,7 @@ class ArticleReader(VerticalScroll, can_focus=True):
         if self.article is None:
             renderable = self._message_text(styles)
         else:
-            # The Markdown renderer loads with the first article, not at start-up.
+            # The document renderer loads with the first article, not at start-up.
             from newsterm.ui.article_document import (
                 article_blocks,
                 blocks_plain,
