@@ -21,6 +21,9 @@ _KICKER_CLASS = re.compile(
     re.IGNORECASE,
 )
 _MIN_HEADLINE_WORDS = 3
+# Longer than any headline: a title this long is not cut into parts to compare (each cut
+# is compared with every other source, so the work grows with the square of the length).
+_MAX_COMPARED_CHARS = 600
 
 
 def choose_title(
@@ -35,36 +38,40 @@ def choose_title(
 ) -> str:
     """The headline: the article's own (JSON-LD), else the <h1> agreeing with the metadata.
 
+    Every source is first cleaned by comparison with the others: the site's name cut off,
+    an affix the others leave out (" - Section", " | by Name") cut off, a title cut short
+    ("…") replaced by the whole one it begins.
+
     The JSON-LD headline is the one statement made about the article alone (OpenGraph
     titles are often written for sharing, an <h1> can be the logo or a log-in box), so
-    it comes first, its site name cut off — unless it is cut short ("…") and an <h1>
-    carries it whole, or it puts a kicker in front of what the <h1> or og:title state
-    alone ("Kicker: Headline" where they say "Headline" and none says it whole).
-    Otherwise an <h1> is taken when it equals a meta title or the <title> (site name cut
-    off) — with or without its kicker element (`h1_without_kickers`), whichever they
-    state — or when the two mostly contain each other; otherwise the OpenGraph title,
-    then the <title> without its site name, then the first <h1>.
+    it comes first, unless it puts a kicker in front of what the <h1> or og:title state
+    alone ("Kicker: Headline" where they say "Headline" and none says it whole); it is
+    spelt as most sources spell its words ("A: B" where it alone says "A - B").
+    Otherwise an <h1> is taken when it equals a meta title or the <title> — with or
+    without its kicker element (`h1_without_kickers`), whichever they state — or when the
+    two mostly contain each other; otherwise the OpenGraph title, then the <title>, then
+    the first <h1>.
     """
     plain_h1s = [text for text in h1_without_kickers or [] if text]
+    headline = strip_site_name(headline, site_name, url) if headline else ""
+    metas = [strip_site_name(text, site_name, url) for text in meta_titles if text]
+    page_title = strip_site_name(page_title, site_name, url) if page_title else ""
+    everyone = [headline, *metas, page_title, *h1_titles, *plain_h1s]
+    metas = [_as_others_state(text, everyone) for text in metas]
+    page_title = _as_others_state(page_title, everyone)
+    site_key = title_key(site_name or "")
     if headline:
-        headline = strip_site_name(headline, site_name, url)
-        stem = headline.rstrip("….").strip()
-        if stem != headline:
-            whole = next((h1 for h1 in h1_titles if h1.startswith(stem) and h1 != stem), None)
-            headline = whole or headline
+        headline = _whole_of_truncated(headline, h1_titles) or headline
         # An <h1> speaks without its marked kicker: its whole text is no vote for one.
         plain_or_whole = zip(h1_titles, h1_without_kickers or [], strict=False)
         shown_h1s = [plain or whole for whole, plain in plain_or_whole] or h1_titles
-        metas = [strip_site_name(text, site_name, url) for text in meta_titles]
         headline = without_kicker(headline, [*shown_h1s, *metas])
         if len(title_key(headline)) >= 3:
-            return headline[:500]
-    stated = [strip_site_name(text, site_name, url) for text in [*meta_titles, page_title] if text]
-    stated_keys = {_compact(text) for text in stated}
-    site_key = title_key(site_name or "")
-    for h1 in [*plain_h1s, *h1_titles]:
-        if len(title_key(h1)) >= 8 and _compact(h1) in stated_keys:
-            return h1[:500]
+            return _most_stated_spelling(headline, [*metas, page_title, *h1_titles])[:500]
+    stated = [text for text in [*metas, page_title] if text and not _is_affix(text, everyone)]
+    printed = _confirmed_h1([*plain_h1s, *h1_titles], stated, site_key)
+    if printed:
+        return printed[:500]
     references = [title_key(text) for text in stated if title_key(text)]
     for h1 in [*h1_titles, *plain_h1s]:
         key = title_key(h1)
@@ -77,9 +84,84 @@ def choose_title(
             if contained and len(shorter) * 10 >= len(longer) * 6:
                 return h1[:500]
     for text in stated:
-        if text:
-            return text[:500]
+        return text[:500]
     return next((h1[:500] for h1 in h1_titles if h1), "")
+
+
+def _confirmed_h1(h1s: list[str], stated: list[str], site_key: str) -> str:
+    """The first <h1> whose words a meta title or the <title> state: the printed headline."""
+    stated_keys = {_compact(text) for text in stated if text}
+    for h1 in h1s:
+        key = title_key(h1)
+        if len(key) >= 8 and key != site_key and _compact(h1) in stated_keys:
+            return h1
+    return ""
+
+
+def _most_stated_spelling(title: str, others: list[str]) -> str:
+    """The title as most sources stating its words spell it ("A: B" over "A - B"); the
+    title's own spelling when no other is more common."""
+    compact = _compact(title)
+    spellings = [text for text in others if text and _compact(text) == compact]
+    best = max(set(spellings), key=spellings.count, default=title)
+    return best if spellings.count(best) > spellings.count(title) + 1 else title
+
+
+def _whole_of_truncated(title: str, others: list[str]) -> str:
+    """The whole title a title cut short ("Ferry landing stays op…") begins, if any."""
+    if not title.endswith(("…", "...")):
+        return ""
+    stem = title.rstrip("….").strip()
+    if len(stem) < 8:
+        return ""
+    return next((other for other in others if other.startswith(stem) and other != stem), "")
+
+
+def _as_others_state(title: str, others: list[str]) -> str:
+    """A title without the parts no other source has: "Headline - Section" or "Headline |
+    by Name" where another source states "Headline" (or "Section" alone); a title cut
+    short made whole."""
+    if not title or len(title) > _MAX_COMPARED_CHARS:
+        return title
+    whole = _whole_of_truncated(title, [other for other in others if other != title])
+    if whole:
+        return whole
+    keys = {_compact(other) for other in others if len(title_key(other)) >= 8}
+    keys.discard(_compact(title))
+    if not keys:
+        return title
+    for separator in _TITLE_SEPARATORS:
+        parts = title.split(separator)
+        for count in range(len(parts) - 1, 0, -1):
+            cuts = (
+                (separator.join(parts[:count]), separator.join(parts[count:])),
+                (separator.join(parts[-count:]), separator.join(parts[:-count])),
+            )
+            for kept, cut in cuts:
+                # Another source states the part kept, or the part cut off alone (an
+                # og:title that is the site's name); the headline is the longer part.
+                stated = _compact(kept) in keys or _compact(cut) in keys
+                if stated and len(_compact(kept)) > len(_compact(cut)):
+                    return kept.strip()
+    return title
+
+
+def _is_affix(text: str, others: list[str]) -> bool:
+    """Whether a title is only the end part of another ("Site" of "Headline | Site"), with
+    the longer part beside it: a site's or section's name, not a headline."""
+    key = _compact(text)
+    for other in others:
+        if len(other) > _MAX_COMPARED_CHARS or _compact(other) == key:
+            continue
+        for separator in _TITLE_SEPARATORS:
+            if separator not in other:
+                continue
+            first, _, rest = other.partition(separator)
+            most, _, last = other.rpartition(separator)
+            for end, remainder in ((first, rest), (last, most)):
+                if _compact(end) == key and len(_compact(remainder)) > len(key):
+                    return True
+    return False
 
 
 def without_kicker(title: str, others: list[str]) -> str:
