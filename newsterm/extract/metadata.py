@@ -52,6 +52,11 @@ _AUTHOR_PAGE = re.compile(
     r"|redakteur(?:e|in)?|forfatter|skribent|toimittaja)/[^/]+"
 )
 _STORY_PARAGRAPH_CHARS = 120
+_TRAILING_ROLE = re.compile(r"\s*\([^()]*\)\s*$")
+_MAX_AUTHOR_LINKS = 16
+# A byline box is a few levels around one author's link and a few lines long.
+_BYLINE_DEPTH = 5
+_BYLINE_CHARS = 600
 _MAX_AUTHORS = 8
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net)/", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -183,6 +188,11 @@ def _byline(
     if not stated or all(_names_publisher(name, site_name) for name in stated):
         # No person named: the people whose author pages the byline links to, if any.
         names = _author_links(root) or (names if stated else [_visible_byline(root)])
+    else:
+        # A co-written story whose metadata names fewer people than its byline: the
+        # byline's, in its order, once it names a stated author too (else it may be
+        # another story's).
+        names = [*_co_authors(root, stated), *names]
     cleaned: list[str] = []
     for name in names:
         name = _clean_name(name)
@@ -202,27 +212,60 @@ def _names_publisher(name: str, site_name: str | None) -> bool:
 
 
 def _author_links(root: HtmlElement) -> list[str]:
-    """Names linked to author pages ("/author/jane-doe") in the byline, above the story.
+    """Names linked to author pages ("/author/jane-doe") or marked rel="author" in the
+    byline, above the story."""
+    names: list[str] = []
+    for _, name in _author_anchors(root):
+        if name.lower() not in {seen.lower() for seen in names}:
+            names.append(name)
+    return names[:_MAX_AUTHORS]
+
+
+def _author_anchors(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """The links to author pages, or marked rel="author", above the story, with their names.
 
     Only links before the first paragraph of story length count: below it, author links
     belong to teasers of other stories.
     """
-    names: list[str] = []
+    anchors: list[tuple[HtmlElement, str]] = []
     for element in root.iter("a", "p"):
         if element.tag == "p":
             if len(element.text_content()) >= _STORY_PARAGRAPH_CHARS:
                 break
             continue
         path = (element.get("href") or "").split("?")[0].lower()
-        if not _AUTHOR_PAGE.search(path):
+        marked = "author" in (element.get("rel") or "").lower().split()
+        if not marked and not _AUTHOR_PAGE.search(path):
             continue
-        name = _clean_name(element.text_content())
+        # A role after the name is no part of it: "Ana Ruiz (special envoy)".
+        name = _clean_name(_TRAILING_ROLE.sub("", element.text_content()))
         if name and not any(char.isdigit() for char in name) and 1 < len(name.split()) <= 5:
-            if name.lower() not in {seen.lower() for seen in names}:
-                names.append(name)
-        if len(names) >= _MAX_AUTHORS:
+            anchors.append((element, name))
+        if len(anchors) >= _MAX_AUTHOR_LINKS:
             break
-    return names
+    return anchors
+
+
+def _co_authors(root: HtmlElement, stated: list[str]) -> list[str]:
+    """The people of the byline that links a stated author, in its order: the smallest
+    element around that link holding other author links, if its text is a byline's size.
+
+    Author links elsewhere above the story (a menu of columnists) are not in that element.
+    """
+    anchors = _author_anchors(root)
+    stated_keys = {title_key(name) for name in stated}
+    for anchor, name in anchors:
+        if title_key(name) not in stated_keys:
+            continue
+        for container in list(anchor.iterancestors())[:_BYLINE_DEPTH]:
+            inside = [
+                other
+                for element, other in anchors
+                if element is anchor or any(up is container for up in element.iterancestors())
+            ]
+            if len(inside) > 1:
+                return inside if len(container.text_content()) <= _BYLINE_CHARS else []
+    return []
 
 
 def _clean_name(name: str) -> str:
