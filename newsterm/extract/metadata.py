@@ -182,8 +182,11 @@ def _byline(
             if site_name and title_key(json_string(author)) == title_key(site_name):
                 continue
         names.append(json_string(author))
-    if not any(names):
-        names = [next((metas[key][0] for key in _AUTHOR_META if key in metas), "")]
+    if not _names_a_person(names, site_name):
+        # The JSON-LD names no one, or only the publisher: the meta tags may name the writer.
+        meta_author = next((metas[key][0] for key in _AUTHOR_META if key in metas), "")
+        if not any(names) or _names_a_person([meta_author], site_name):
+            names = [meta_author]
     stated = [_clean_name(name) for name in names if _clean_name(name)]
     if not stated or all(_names_publisher(name, site_name) for name in stated):
         # No person named: the people whose author pages the byline links to, if any.
@@ -199,6 +202,12 @@ def _byline(
         if name and name.lower() not in {seen.lower() for seen in cleaned}:
             cleaned.append(name)
     return ", ".join(cleaned)[:200] or None
+
+
+def _names_a_person(names: list[str], site_name: str | None) -> bool:
+    return any(
+        _clean_name(name) and not _names_publisher(_clean_name(name), site_name) for name in names
+    )
 
 
 def _names_publisher(name: str, site_name: str | None) -> bool:

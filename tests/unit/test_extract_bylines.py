@@ -10,8 +10,9 @@ PAGE = Path(__file__).resolve().parents[1] / "fixtures" / "articles" / "co-writt
 URL = "https://valley-ledger.example/farming/late-frost"
 
 
-def _byline(stated_author: str) -> str | None:
+def _byline(stated_author: str, meta_author: str = "") -> str | None:
     page = PAGE.read_text(encoding="utf-8").replace("STATED_AUTHOR", stated_author)
+    page = page.replace("META_AUTHOR", meta_author)
     return extract_article(page.encode(), URL).byline
 
 
@@ -31,3 +32,7 @@ def test_author_links_outside_the_byline_box_add_no_one():
     start = page.index('  <address class="name"><a rel="author" href="mailto:tobias')
     page = page[:start] + page[page.index("</address>", start) + len("</address>") :]
     assert extract_article(page.encode(), URL).byline == "Wren Hollis"
+
+
+def test_the_meta_author_when_the_json_ld_names_the_publisher_as_a_person():
+    assert _byline("Valley Ledger", meta_author="Tobias Marr") == "Wren Hollis, Tobias Marr"
