@@ -39,6 +39,10 @@ _MAX_JSON_DEPTH = 40
 _MAX_STATED_BODY_CHARS = 500_000
 _MAX_LIVE_UPDATES = 500
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Markers older (XHTML) templates wrap a script's JSON in: "//<![CDATA[" … "//]]>",
+# "/*<![CDATA[*/" … "/*]]>*/", "<!--" … "-->". JSON cannot start or end with them.
+_WRAPPER_STARTS = ("//<![CDATA[", "/*<![CDATA[*/", "<![CDATA[", "<!--")
+_WRAPPER_ENDS = ("//]]>", "/*]]>*/", "]]>", "-->")
 
 
 def json_ld_objects(root: HtmlElement) -> Iterator[dict[str, Any]]:
@@ -49,11 +53,19 @@ def json_ld_objects(root: HtmlElement) -> Iterator[dict[str, Any]]:
         text = (script.text or "").strip()
         if not text or len(text) > _MAX_JSON_LD_CHARS:
             continue
+        text = _unwrapped(text)
         try:
             data = json.loads(text, strict=False)
         except (ValueError, RecursionError):
             continue
         yield from _flatten(valid_unicode(data, 0), 0)
+
+
+def _unwrapped(text: str) -> str:
+    """A script's JSON without the CDATA or comment markers around it."""
+    start = next((start for start in _WRAPPER_STARTS if text.startswith(start)), "")
+    end = next((end for end in _WRAPPER_ENDS if text.endswith(end)), "")
+    return text[len(start) : len(text) - len(end)].strip()
 
 
 def valid_unicode(data: Any, depth: int) -> Any:
