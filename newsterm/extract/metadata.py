@@ -22,7 +22,13 @@ from newsterm.extract.json_ld import (
     types_of,
 )
 from newsterm.extract.page_dates import date_texts, first_date, first_elements, visible_date
-from newsterm.extract.titles import choose_title, heading_text, title_key, title_text
+from newsterm.extract.titles import (
+    choose_title,
+    heading_text,
+    heading_whole_text,
+    title_key,
+    title_text,
+)
 from newsterm.text.sanitize import one_line
 
 __all__ = ["ARTICLE_TYPES", "PageMetadata", "read_metadata"]
@@ -101,7 +107,7 @@ def read_metadata(root: HtmlElement, url: str, zone: tzinfo) -> PageMetadata:
     result.page_types = {kind for obj in objects for kind in types_of(obj)}
 
     h1s = first_elements(root.iter("h1"), 5)
-    h1_titles = [title_text(h1.text_content()) for h1 in h1s]
+    h1_titles = [title_text(heading_whole_text(h1)) for h1 in h1s]
     h1_without_kickers = [title_text(heading_text(h1)) for h1 in h1s]
     headline = title_text(json_string(article.get("headline"))) if article else ""
     meta_titles = [title_text(metas[name][0]) for name in _TITLE_META if name in metas]

@@ -187,23 +187,36 @@ def without_kicker(title: str, others: list[str]) -> str:
 
 def heading_text(heading: HtmlElement) -> str:
     """A heading's text without its kicker element (class "kicker", "overline", …) and the
-    parts hidden from readers (aria-hidden separators); "" when there is none to leave out
-    or the rest says too little."""
-    shown = _text_without_kickers(heading, 0).strip(" :|-–—/·•\n\t")
+    parts hidden from readers (aria-hidden separators); "" when the rest says too little."""
+    shown = _shown_text(heading, 0, kickers=False).strip(" :|-–—/·•\n\t")
     if len(shown.split()) < _MIN_HEADLINE_WORDS:
         return ""
     return shown
 
 
-def _text_without_kickers(element: HtmlElement, depth: int) -> str:
+def heading_whole_text(heading: HtmlElement) -> str:
+    """A heading's text, kicker included, without the link to itself that documentation
+    generators put in it ("¶", "#", "§")."""
+    return _shown_text(heading, 0, kickers=True)
+
+
+def _shown_text(element: HtmlElement, depth: int, *, kickers: bool) -> str:
     parts = [element.text or ""]
     for child in element:
         names = f"{child.get('class', '')} {child.get('id', '')}"
-        hidden = child.get("aria-hidden") == "true" or _KICKER_CLASS.search(names)
-        if isinstance(child.tag, str) and not hidden and depth < 8:
-            parts.append(_text_without_kickers(child, depth + 1))
+        hidden = child.get("aria-hidden") == "true" and not kickers
+        left_out = hidden or _is_permalink(child) or (not kickers and _KICKER_CLASS.search(names))
+        if isinstance(child.tag, str) and not left_out and depth < 8:
+            parts.append(_shown_text(child, depth + 1, kickers=kickers))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _is_permalink(element: HtmlElement) -> bool:
+    """A link to the heading it sits in: an anchor to "#…" that says no word."""
+    if element.tag != "a" or not (element.get("href") or "").startswith("#"):
+        return False
+    return not re.search(r"\w", element.text_content())
 
 
 def _compact(text: str) -> str:

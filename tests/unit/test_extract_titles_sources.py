@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from newsterm.extract import extract_article
 
 PAGE = Path(__file__).resolve().parents[1] / "fixtures" / "articles" / "headline-sources.html"
@@ -68,3 +70,16 @@ def test_an_og_title_naming_the_site_is_no_headline_and_is_cut_off_the_title_ele
         .replace("{JSON_LD}", "")
     )
     assert extract_article(page.encode(), "https://news.example/story/1").title == HEADLINE
+
+
+@pytest.mark.parametrize(
+    "anchor",
+    [
+        '<a class="headerlink" href="#ferry" title="Link to this heading">¶</a>',
+        ' <a class="anchor" href="#ferry">#</a>',
+        '<a href="#ferry" aria-label="Permalink">§</a>',
+    ],
+)
+def test_a_permalink_anchor_in_the_h1_is_no_part_of_the_title(anchor: str):
+    # Documentation generators put a link to the heading itself inside it.
+    assert _title(h1=f"{HEADLINE}{anchor}", page_title=f"{HEADLINE} — {SITE} 2.1") == HEADLINE
