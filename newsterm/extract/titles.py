@@ -83,9 +83,11 @@ def choose_title(
             contained = shorter in longer or set(shorter.split()) <= set(longer.split())
             if contained and len(shorter) * 10 >= len(longer) * 6:
                 return h1[:500]
-    for text in stated:
-        return text[:500]
-    return next((h1[:500] for h1 in h1_titles if h1), "")
+    # A title that only names the site (a <title> or og:title of the home page's) is the
+    # last resort: an <h1> that does not is the headline.
+    names = [*stated, *(h1 for h1 in h1_titles if h1)]
+    headlines = [text for text in names if not _only_names_site(text, site_key, url)]
+    return next(iter(headlines or names), "")[:500]
 
 
 def _confirmed_h1(h1s: list[str], stated: list[str], site_key: str) -> str:
@@ -206,7 +208,9 @@ def _shown_text(element: HtmlElement, depth: int, *, kickers: bool) -> str:
         names = f"{child.get('class', '')} {child.get('id', '')}"
         hidden = child.get("aria-hidden") == "true" and not kickers
         left_out = hidden or _is_permalink(child) or (not kickers and _KICKER_CLASS.search(names))
-        if isinstance(child.tag, str) and not left_out and depth < 8:
+        if child.tag == "br":
+            parts.append(" ")  # "Ferry landing<br>stays open": two words, not "landingstays"
+        elif isinstance(child.tag, str) and not left_out and depth < 8:
             parts.append(_shown_text(child, depth + 1, kickers=kickers))
         parts.append(child.tail or "")
     return "".join(parts)
@@ -233,8 +237,7 @@ def title_text(text: str) -> str:
 
 def strip_site_name(title: str, site_name: str | None, url: str) -> str:
     """Cut " | Site Name" (or "Site Name - ") off a title when that part names the site."""
-    host = (urlsplit(url).hostname or "").lower()
-    host_words = {word for word in re.split(r"[.\-]", host) if len(word) > 2} - {"www", "com"}
+    host_words = _host_words(url)
     site_key = title_key(site_name or "")
     for separator in _TITLE_SEPARATORS:
         if separator not in title:
@@ -244,6 +247,23 @@ def strip_site_name(title: str, site_name: str | None, url: str) -> str:
         if kept and len(kept) < len(parts):
             return separator.join(kept)
     return title
+
+
+def _host_words(url: str) -> set[str]:
+    """The words of a page's host name that may name its site ("coast-times", "example")."""
+    host = (urlsplit(url).hostname or "").lower()
+    return {word for word in re.split(r"[.\-]", host) if len(word) > 2} - {"www", "com"}
+
+
+def _only_names_site(title: str, site_key: str, url: str) -> bool:
+    """Whether a title is the site's name (or part of it) or its host name, and no more:
+    not "Reuters to cut jobs" beside the site "Reuters"."""
+    key = title_key(title)
+    if site_key and key and (key == site_key or f" {key} " in f" {site_key} "):
+        return True
+    labels = (urlsplit(url).hostname or "").lower().removeprefix("www.").split(".")
+    hosts = {"".join(labels), "".join(labels[:-1])} - {""}
+    return _compact(title).replace("_", "") in {host.replace("-", "") for host in hosts}
 
 
 def _names_site(part: str, site_key: str, host_words: set[str]) -> bool:

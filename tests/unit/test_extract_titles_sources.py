@@ -83,3 +83,14 @@ def test_an_og_title_naming_the_site_is_no_headline_and_is_cut_off_the_title_ele
 def test_a_permalink_anchor_in_the_h1_is_no_part_of_the_title(anchor: str):
     # Documentation generators put a link to the heading itself inside it.
     assert _title(h1=f"{HEADLINE}{anchor}", page_title=f"{HEADLINE} — {SITE} 2.1") == HEADLINE
+
+
+def test_a_line_break_in_the_h1_is_a_space_between_its_words():
+    h1 = HEADLINE.replace(" stays", "<br>stays")
+    assert _title(h1=h1, page_title=f"{HEADLINE} | {SITE}") == HEADLINE
+    assert _title(h1=h1, page_title=SITE) == HEADLINE
+
+
+@pytest.mark.parametrize("site_title", [SITE, "Lakeside Courier", "lakeside-courier.example"])
+def test_a_title_that_only_names_the_site_gives_way_to_the_h1(site_title: str):
+    assert _title(h1=HEADLINE, og_title=site_title, page_title=site_title) == HEADLINE
