@@ -61,7 +61,7 @@ def choose_title(
     page_title = _as_others_state(page_title, everyone)
     site_key = title_key(site_name or "")
     if headline:
-        headline = _whole_of_truncated(headline, h1_titles) or headline
+        headline = _whole_of_truncated(headline, [*h1_titles, *metas]) or headline
         # An <h1> speaks without its marked kicker: its whole text is no vote for one.
         plain_or_whole = zip(h1_titles, h1_without_kickers or [], strict=False)
         shown_h1s = [plain or whole for whole, plain in plain_or_whole] or h1_titles
@@ -110,13 +110,17 @@ def _most_stated_spelling(title: str, others: list[str]) -> str:
 
 
 def _whole_of_truncated(title: str, others: list[str]) -> str:
-    """The whole title a title cut short ("Ferry landing stays op…") begins, if any."""
-    if not title.endswith(("…", "...")):
-        return ""
-    stem = title.rstrip("….").strip()
+    """The whole title a title cut short begins, if any: cut with "…" ("Ferry landing
+    stays op…"), or inside a word at a length limit ("Ferry landing stays op")."""
+    stem = title.rstrip("….").strip() if title.endswith(("…", "...")) else title
     if len(stem) < 8:
         return ""
-    return next((other for other in others if other.startswith(stem) and other != stem), "")
+    for other in others:
+        if other == stem or not other.startswith(stem):
+            continue
+        if stem != title or (stem[-1].isalnum() and other[len(stem)].isalnum()):
+            return other
+    return ""
 
 
 def _as_others_state(title: str, others: list[str]) -> str:

@@ -94,3 +94,15 @@ def test_a_line_break_in_the_h1_is_a_space_between_its_words():
 @pytest.mark.parametrize("site_title", [SITE, "Lakeside Courier", "lakeside-courier.example"])
 def test_a_title_that_only_names_the_site_gives_way_to_the_h1(site_title: str):
     assert _title(h1=HEADLINE, og_title=site_title, page_title=site_title) == HEADLINE
+
+
+def test_a_json_ld_headline_cut_inside_a_word_gives_way_to_the_whole_one():
+    # Cut at a length limit, with no "…" to say so.
+    cut = HEADLINE[: HEADLINE.index("through") + 4]
+    assert _title(h1=HEADLINE, og_title=HEADLINE, json_ld_headline=cut) == HEADLINE
+
+
+def test_a_json_ld_headline_that_others_state_with_more_words_after_it_stays():
+    # Whole words: "… winter" is a headline, "… winter: what it means" another.
+    title = _title(og_title=f"{HEADLINE}: what it means for commuters", json_ld_headline=HEADLINE)
+    assert title == HEADLINE
