@@ -47,9 +47,18 @@ _TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "headli
 _DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
 _IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "image")
 _SITE_META = ("og:site_name", "application-name", "twitter:site")
-_BYLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:byline|author|by[-_]?line|writer)", re.IGNORECASE)
+_BYLINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:byline|author|by[-_]?line|writer|autor|auteur|verfasser)", re.IGNORECASE
+)
+# The parts of a byline that date it: a <time>, an element named for the date.
+_DATE_CLASS = re.compile(r"date|time|publish|updated", re.IGNORECASE)
+# What parts a byline's name from a date or a role after it: "Jane Doe | 12 March 2025".
+_BYLINE_PARTS = re.compile(r"\s*[|•·—–]\s*|\s+-\s+")
+# The word joining two people in a byline: "Jane Doe and John Roe", "Von A und B".
+_PEOPLE_JOINER = re.compile(r"\s+(?:and|und|et|y|e|i|og|och|en|и|та|і|&)\s+", re.IGNORECASE)
 _BY_PREFIX = re.compile(
-    r"^(?:(?:written |posted |reported )?by|von|par|por|di|автор(?:и)?:?|author:?)\s+",
+    r"^(?:(?:written |posted |reported )?by|von|par|por|di|автор(?:и)?:?|authors?:?"
+    r"|autor(?:in|en|es|a)?:?|auteur(?:e|s)?:?|autore:?)\s+",
     re.IGNORECASE,
 )
 # The path of a person's page on a news site: /author/…, /autoren/name/…, /auteur/….
@@ -203,10 +212,9 @@ def _byline(
         # another story's).
         names = [*_co_authors(root, stated), *names]
     cleaned: list[str] = []
-    for name in names:
-        name = _clean_name(name)
-        if name and name.lower() not in {seen.lower() for seen in cleaned}:
-            cleaned.append(name)
+    for person in (person for name in names for person in _people(_clean_name(name))):
+        if person and person.lower() not in {seen.lower() for seen in cleaned}:
+            cleaned.append(person)
     return ", ".join(cleaned)[:200] or None
 
 
@@ -283,14 +291,28 @@ def _co_authors(root: HtmlElement, stated: list[str]) -> list[str]:
     return []
 
 
+def _people(name: str) -> list[str]:
+    """The people a byline joins with a word ("Jane Doe and John Roe"): each side has two
+    words at least, so a compound surname ("José Ortega y Gasset") stays one name."""
+    people = _PEOPLE_JOINER.split(name)
+    if len(people) > 1 and all(len(person.split()) >= 2 for person in people):
+        return [person.strip(" ,;") for person in people]
+    return [name]
+
+
 def _clean_name(name: str) -> str:
-    name = one_line(name)
+    name = one_line(name).replace(" ,", ",")
     if not name or _URLISH.search(name) or len(name) > 120:
         return ""
-    # A date or time in an element named "author-date" is not a name.
-    if sum(char.isdigit() for char in name) > 3:
-        return ""
+    if _digits(name) > 3:
+        # A date after the name ("By Jane Doe | 12 March 2025"): the part without it.
+        # A date alone (an element named "author-date") is not a name.
+        name = next((part for part in _BYLINE_PARTS.split(name) if part and not _digits(part)), "")
     return _BY_PREFIX.sub("", name).strip(" ,;|·-")
+
+
+def _digits(text: str) -> int:
+    return sum(char.isdigit() for char in text)
 
 
 def _visible_byline(root: HtmlElement) -> str:
@@ -300,10 +322,21 @@ def _visible_byline(root: HtmlElement) -> str:
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if element.get("itemprop") == "author" or (len(names) > 3 and _BYLINE_CLASS.search(names)):
             # Joined with spaces: a name and a title in two child elements are two words.
-            text = one_line(" ".join(element.itertext()))
+            text = one_line(" ".join(_undated_texts(element, 0)))
             if 3 <= len(text) <= 80:
                 return text
     return ""
+
+
+def _undated_texts(element: HtmlElement, depth: int) -> list[str]:
+    """A byline's texts without the <time> or the element named for the date in it."""
+    texts = [element.text or ""]
+    for child in element:
+        dated = child.tag == "time" or _DATE_CLASS.search(str(child.get("class") or ""))
+        if isinstance(child.tag, str) and not dated and depth < 8:
+            texts += _undated_texts(child, depth + 1)
+        texts.append(child.tail or "")
+    return [text for text in texts if text.strip()]
 
 
 def _tags(root: HtmlElement, metas: dict[str, list[str]], article: dict[str, Any]) -> list[str]:
