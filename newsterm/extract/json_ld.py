@@ -113,10 +113,15 @@ def types_of(obj: dict[str, Any]) -> list[str]:
 
 
 def main_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    """The JSON-LD object that describes the article (or any object with its dates)."""
-    for obj in objects:
-        if ARTICLE_TYPES & set(types_of(obj)):
-            return obj
+    """The JSON-LD object that describes the article (or any object with its dates).
+
+    Of the objects of an article type, the first that states a headline or a date: a page
+    block typed CreativeWork (a paywall's, the site's) may come first and state neither.
+    """
+    articles = [obj for obj in objects if ARTICLE_TYPES & set(types_of(obj))]
+    stating = (obj for obj in articles if "headline" in obj or "datePublished" in obj)
+    if articles:
+        return next(stating, articles[0])
     for obj in objects:
         if "datePublished" in obj or "headline" in obj:
             return obj

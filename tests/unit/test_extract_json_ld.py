@@ -29,3 +29,16 @@ def test_json_ld_wrapped_in_cdata_or_comment_markers_is_read(opening: str, closi
     # The hour only the JSON-LD states, and its author.
     assert article.published == datetime(2025, 6, 2, 12, 0, tzinfo=timezone(timedelta(hours=2)))
     assert article.byline == "Henrike Vollmer"
+
+
+def test_the_article_object_that_states_the_article_comes_before_a_bare_one():
+    # A paywall or page block typed CreativeWork, with no headline or date, comes first.
+    bare = (
+        '{"@context": "https://schema.org", "@type": "CreativeWork", "isAccessibleForFree": false}'
+    )
+    page = PAGE.read_text(encoding="utf-8").replace("OPEN", "").replace("CLOSE", "")
+    script = '<script type="application/ld+json">'
+    page = page.replace(script, f"{script}{bare}</script>\n{script}", 1)
+    article = extract_article(page.encode(), URL)
+    assert article.published == datetime(2025, 6, 2, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    assert article.byline == "Henrike Vollmer"
