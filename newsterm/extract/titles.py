@@ -105,7 +105,7 @@ def _most_stated_spelling(title: str, others: list[str]) -> str:
     title's own spelling when no other is more common."""
     compact = _compact(title)
     spellings = [text for text in others if text and _compact(text) == compact]
-    best = max(set(spellings), key=spellings.count, default=title)
+    best = max(spellings, key=spellings.count, default=title)  # the first of a tie
     return best if spellings.count(best) > spellings.count(title) + 1 else title
 
 
@@ -253,9 +253,16 @@ def strip_site_name(title: str, site_name: str | None, url: str) -> str:
     return title
 
 
+def _hostname(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # "http://[bad": no host to name the site
+        return ""
+
+
 def _host_words(url: str) -> set[str]:
     """The words of a page's host name that may name its site ("coast-times", "example")."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = _hostname(url)
     return {word for word in re.split(r"[.\-]", host) if len(word) > 2} - {"www", "com"}
 
 
@@ -265,7 +272,7 @@ def _only_names_site(title: str, site_key: str, url: str) -> bool:
     key = title_key(title)
     if site_key and key and (key == site_key or f" {key} " in f" {site_key} "):
         return True
-    labels = (urlsplit(url).hostname or "").lower().removeprefix("www.").split(".")
+    labels = _hostname(url).removeprefix("www.").split(".")
     hosts = {"".join(labels), "".join(labels[:-1])} - {""}
     return _compact(title).replace("_", "") in {host.replace("-", "") for host in hosts}
 

@@ -106,3 +106,14 @@ def test_a_json_ld_headline_that_others_state_with_more_words_after_it_stays():
     # Whole words: "… winter" is a headline, "… winter: what it means" another.
     title = _title(og_title=f"{HEADLINE}: what it means for commuters", json_ld_headline=HEADLINE)
     assert title == HEADLINE
+
+
+def test_an_address_with_a_broken_host_still_gives_the_headline():
+    page = (
+        PAGE.read_text(encoding="utf-8")
+        .replace("{H1}", f"<h1>{HEADLINE}</h1>")
+        .replace("{OG_TITLE}", "")
+        .replace("{PAGE_TITLE}", f"{HEADLINE} | {SITE}")
+        .replace("{JSON_LD}", "")
+    )
+    assert extract_article(page.encode(), "http://[lakeside/town").title == HEADLINE
