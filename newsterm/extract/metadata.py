@@ -48,7 +48,10 @@ _DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc
 _IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "image")
 _SITE_META = ("og:site_name", "application-name", "twitter:site")
 _BYLINE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:byline|author|by[-_]?line|writer|autor|auteur|verfasser)", re.IGNORECASE
+    # "autor" up to its word's end: not "autoresize", "autorefresh".
+    r"(?:^|[\s_-])(?:byline|author|by[-_]?line|writer|(?:autor(?:in|en|es|e|a)?|auteur|verfasser)"
+    r"(?![a-z]))",
+    re.IGNORECASE,
 )
 # The parts of a byline that date it: a <time>, an element named for the date.
 _DATE_CLASS = re.compile(r"date|time|publish|updated", re.IGNORECASE)

@@ -61,6 +61,11 @@ VISIBLE = PAGE.with_name("visible-byline.html")
         ('<p class="autor">Von Mira Castell und Jon Abbot</p>', "Mira Castell, Jon Abbot"),
         ('<p class="auteur">Par Mira Castell et Jon Abbot</p>', "Mira Castell, Jon Abbot"),
         ('<div class="autor-box">Autorin: Mira Castell</div>', "Mira Castell"),
+        # "autor" in another word names no byline.
+        (
+            '<div class="autoresize">Share this</div><p class="byline">By Mira Castell</p>',
+            "Mira Castell",
+        ),
         # A compound surname is one name: "y" between two words of one person stays.
         ('<div class="byline">Por José Ortega y Gasset</div>', "José Ortega y Gasset"),
     ],
