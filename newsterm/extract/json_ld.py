@@ -39,6 +39,10 @@ _MAX_JSON_DEPTH = 40
 _MAX_STATED_BODY_CHARS = 500_000
 _MAX_LIVE_UPDATES = 500
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Markers older (XHTML) templates wrap a script's JSON in: "//<![CDATA[" … "//]]>",
+# "/*<![CDATA[*/" … "/*]]>*/", "<!--" … "-->". JSON cannot start or end with them.
+_WRAPPER_STARTS = ("//<![CDATA[", "/*<![CDATA[*/", "<![CDATA[", "<!--")
+_WRAPPER_ENDS = ("//]]>", "/*]]>*/", "]]>", "-->")
 
 
 def json_ld_objects(root: HtmlElement) -> Iterator[dict[str, Any]]:
@@ -49,11 +53,19 @@ def json_ld_objects(root: HtmlElement) -> Iterator[dict[str, Any]]:
         text = (script.text or "").strip()
         if not text or len(text) > _MAX_JSON_LD_CHARS:
             continue
+        text = _unwrapped(text)
         try:
             data = json.loads(text, strict=False)
         except (ValueError, RecursionError):
             continue
         yield from _flatten(valid_unicode(data, 0), 0)
+
+
+def _unwrapped(text: str) -> str:
+    """A script's JSON without the CDATA or comment markers around it."""
+    start = next((start for start in _WRAPPER_STARTS if text.startswith(start)), "")
+    end = next((end for end in _WRAPPER_ENDS if text.endswith(end)), "")
+    return text[len(start) : len(text) - len(end)].strip()
 
 
 def valid_unicode(data: Any, depth: int) -> Any:
@@ -101,10 +113,15 @@ def types_of(obj: dict[str, Any]) -> list[str]:
 
 
 def main_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    """The JSON-LD object that describes the article (or any object with its dates)."""
-    for obj in objects:
-        if ARTICLE_TYPES & set(types_of(obj)):
-            return obj
+    """The JSON-LD object that describes the article (or any object with its dates).
+
+    Of the objects of an article type, the first that states a headline or a date: a page
+    block typed CreativeWork (a paywall's, the site's) may come first and state neither.
+    """
+    articles = [obj for obj in objects if ARTICLE_TYPES & set(types_of(obj))]
+    stating = (obj for obj in articles if "headline" in obj or "datePublished" in obj)
+    if articles:
+        return next(stating, articles[0])
     for obj in objects:
         if "datePublished" in obj or "headline" in obj:
             return obj

@@ -22,7 +22,13 @@ from newsterm.extract.json_ld import (
     types_of,
 )
 from newsterm.extract.page_dates import date_texts, first_date, first_elements, visible_date
-from newsterm.extract.titles import choose_title, heading_text, title_key, title_text
+from newsterm.extract.titles import (
+    choose_title,
+    heading_text,
+    heading_whole_text,
+    title_key,
+    title_text,
+)
 from newsterm.text.sanitize import one_line
 
 __all__ = ["ARTICLE_TYPES", "PageMetadata", "read_metadata"]
@@ -41,9 +47,21 @@ _TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "headli
 _DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
 _IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "image")
 _SITE_META = ("og:site_name", "application-name", "twitter:site")
-_BYLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:byline|author|by[-_]?line|writer)", re.IGNORECASE)
+_BYLINE_CLASS = re.compile(
+    # "autor" up to its word's end: not "autoresize", "autorefresh".
+    r"(?:^|[\s_-])(?:byline|author|by[-_]?line|writer|(?:autor(?:in|en|es|e|a)?|auteur|verfasser)"
+    r"(?![a-z]))",
+    re.IGNORECASE,
+)
+# The parts of a byline that date it: a <time>, an element named for the date.
+_DATE_CLASS = re.compile(r"date|time|publish|updated", re.IGNORECASE)
+# What parts a byline's name from a date or a role after it: "Jane Doe | 12 March 2025".
+_BYLINE_PARTS = re.compile(r"\s*[|•·—–]\s*|\s+-\s+")
+# The word joining two people in a byline: "Jane Doe and John Roe", "Von A und B".
+_PEOPLE_JOINER = re.compile(r"\s+(?:and|und|et|y|e|i|og|och|en|и|та|і|&)\s+", re.IGNORECASE)
 _BY_PREFIX = re.compile(
-    r"^(?:(?:written |posted |reported )?by|von|par|por|di|автор(?:и)?:?|author:?)\s+",
+    r"^(?:(?:written |posted |reported )?by|von|par|por|di|автор(?:и)?:?|authors?:?"
+    r"|autor(?:in|en|es|a)?:?|auteur(?:e|s)?:?|autore:?)\s+",
     re.IGNORECASE,
 )
 # The path of a person's page on a news site: /author/…, /autoren/name/…, /auteur/….
@@ -52,6 +70,11 @@ _AUTHOR_PAGE = re.compile(
     r"|redakteur(?:e|in)?|forfatter|skribent|toimittaja)/[^/]+"
 )
 _STORY_PARAGRAPH_CHARS = 120
+_TRAILING_ROLE = re.compile(r"\s*\([^()]*\)\s*$")
+_MAX_AUTHOR_LINKS = 16
+# A byline box is a few levels around one author's link and a few lines long.
+_BYLINE_DEPTH = 5
+_BYLINE_CHARS = 600
 _MAX_AUTHORS = 8
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net)/", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -96,7 +119,7 @@ def read_metadata(root: HtmlElement, url: str, zone: tzinfo) -> PageMetadata:
     result.page_types = {kind for obj in objects for kind in types_of(obj)}
 
     h1s = first_elements(root.iter("h1"), 5)
-    h1_titles = [title_text(h1.text_content()) for h1 in h1s]
+    h1_titles = [title_text(heading_whole_text(h1)) for h1 in h1s]
     h1_without_kickers = [title_text(heading_text(h1)) for h1 in h1s]
     headline = title_text(json_string(article.get("headline"))) if article else ""
     meta_titles = [title_text(metas[name][0]) for name in _TITLE_META if name in metas]
@@ -177,18 +200,31 @@ def _byline(
             if site_name and title_key(json_string(author)) == title_key(site_name):
                 continue
         names.append(json_string(author))
-    if not any(names):
-        names = [next((metas[key][0] for key in _AUTHOR_META if key in metas), "")]
+    if not _names_a_person(names, site_name):
+        # The JSON-LD names no one, or only the publisher: the meta tags may name the writer.
+        meta_author = next((metas[key][0] for key in _AUTHOR_META if key in metas), "")
+        if not any(names) or _names_a_person([meta_author], site_name):
+            names = [meta_author]
     stated = [_clean_name(name) for name in names if _clean_name(name)]
     if not stated or all(_names_publisher(name, site_name) for name in stated):
         # No person named: the people whose author pages the byline links to, if any.
         names = _author_links(root) or (names if stated else [_visible_byline(root)])
+    else:
+        # A co-written story whose metadata names fewer people than its byline: the
+        # byline's, in its order, once it names a stated author too (else it may be
+        # another story's).
+        names = [*_co_authors(root, stated), *names]
     cleaned: list[str] = []
-    for name in names:
-        name = _clean_name(name)
-        if name and name.lower() not in {seen.lower() for seen in cleaned}:
-            cleaned.append(name)
+    for person in (person for name in names for person in _people(_clean_name(name))):
+        if person and person.lower() not in {seen.lower() for seen in cleaned}:
+            cleaned.append(person)
     return ", ".join(cleaned)[:200] or None
+
+
+def _names_a_person(names: list[str], site_name: str | None) -> bool:
+    return any(
+        _clean_name(name) and not _names_publisher(_clean_name(name), site_name) for name in names
+    )
 
 
 def _names_publisher(name: str, site_name: str | None) -> bool:
@@ -202,37 +238,84 @@ def _names_publisher(name: str, site_name: str | None) -> bool:
 
 
 def _author_links(root: HtmlElement) -> list[str]:
-    """Names linked to author pages ("/author/jane-doe") in the byline, above the story.
+    """Names linked to author pages ("/author/jane-doe") or marked rel="author" in the
+    byline, above the story."""
+    names: list[str] = []
+    for _, name in _author_anchors(root):
+        if name.lower() not in {seen.lower() for seen in names}:
+            names.append(name)
+    return names[:_MAX_AUTHORS]
+
+
+def _author_anchors(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """The links to author pages, or marked rel="author", above the story, with their names.
 
     Only links before the first paragraph of story length count: below it, author links
     belong to teasers of other stories.
     """
-    names: list[str] = []
+    anchors: list[tuple[HtmlElement, str]] = []
     for element in root.iter("a", "p"):
         if element.tag == "p":
             if len(element.text_content()) >= _STORY_PARAGRAPH_CHARS:
                 break
             continue
         path = (element.get("href") or "").split("?")[0].lower()
-        if not _AUTHOR_PAGE.search(path):
+        marked = "author" in (element.get("rel") or "").lower().split()
+        if not marked and not _AUTHOR_PAGE.search(path):
             continue
-        name = _clean_name(element.text_content())
+        # A role after the name is no part of it: "Ana Ruiz (special envoy)".
+        name = _clean_name(_TRAILING_ROLE.sub("", element.text_content()))
         if name and not any(char.isdigit() for char in name) and 1 < len(name.split()) <= 5:
-            if name.lower() not in {seen.lower() for seen in names}:
-                names.append(name)
-        if len(names) >= _MAX_AUTHORS:
+            anchors.append((element, name))
+        if len(anchors) >= _MAX_AUTHOR_LINKS:
             break
-    return names
+    return anchors
+
+
+def _co_authors(root: HtmlElement, stated: list[str]) -> list[str]:
+    """The people of the byline that links a stated author, in its order: the smallest
+    element around that link holding other author links, if its text is a byline's size.
+
+    Author links elsewhere above the story (a menu of columnists) are not in that element.
+    """
+    anchors = _author_anchors(root)
+    stated_keys = {title_key(name) for name in stated}
+    for anchor, name in anchors:
+        if title_key(name) not in stated_keys:
+            continue
+        for container in list(anchor.iterancestors())[:_BYLINE_DEPTH]:
+            inside = [
+                other
+                for element, other in anchors
+                if element is anchor or any(up is container for up in element.iterancestors())
+            ]
+            if len(inside) > 1:
+                return inside if len(container.text_content()) <= _BYLINE_CHARS else []
+    return []
+
+
+def _people(name: str) -> list[str]:
+    """The people a byline joins with a word ("Jane Doe and John Roe"): each side has two
+    words at least, so a compound surname ("José Ortega y Gasset") stays one name."""
+    people = _PEOPLE_JOINER.split(name)
+    if len(people) > 1 and all(len(person.split()) >= 2 for person in people):
+        return [person.strip(" ,;") for person in people]
+    return [name]
 
 
 def _clean_name(name: str) -> str:
-    name = one_line(name)
+    name = one_line(name).replace(" ,", ",")
     if not name or _URLISH.search(name) or len(name) > 120:
         return ""
-    # A date or time in an element named "author-date" is not a name.
-    if sum(char.isdigit() for char in name) > 3:
-        return ""
+    if _digits(name) > 3:
+        # A date after the name ("By Jane Doe | 12 March 2025"): the part without it.
+        # A date alone (an element named "author-date") is not a name.
+        name = next((part for part in _BYLINE_PARTS.split(name) if part and not _digits(part)), "")
     return _BY_PREFIX.sub("", name).strip(" ,;|·-")
+
+
+def _digits(text: str) -> int:
+    return sum(char.isdigit() for char in text)
 
 
 def _visible_byline(root: HtmlElement) -> str:
@@ -242,10 +325,21 @@ def _visible_byline(root: HtmlElement) -> str:
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if element.get("itemprop") == "author" or (len(names) > 3 and _BYLINE_CLASS.search(names)):
             # Joined with spaces: a name and a title in two child elements are two words.
-            text = one_line(" ".join(element.itertext()))
+            text = one_line(" ".join(_undated_texts(element, 0)))
             if 3 <= len(text) <= 80:
                 return text
     return ""
+
+
+def _undated_texts(element: HtmlElement, depth: int) -> list[str]:
+    """A byline's texts without the <time> or the element named for the date in it."""
+    texts = [element.text or ""]
+    for child in element:
+        dated = child.tag == "time" or _DATE_CLASS.search(str(child.get("class") or ""))
+        if isinstance(child.tag, str) and not dated and depth < 8:
+            texts += _undated_texts(child, depth + 1)
+        texts.append(child.tail or "")
+    return [text for text in texts if text.strip()]
 
 
 def _tags(root: HtmlElement, metas: dict[str, list[str]], article: dict[str, Any]) -> list[str]:
