@@ -95,10 +95,12 @@ async def _refresh(data_dir: Path, urls: list[str]) -> tuple[int, float]:
     settings.net.deadline = 600.0  # the feeds are large and the machine is small
     library = Library.open(settings)
     stored: list[float] = []  # when each feed's listing was stored
+    worker_cpu: dict[int, float] = {}  # the parse workers' CPU seconds, by process id
 
     def note(status: object) -> None:
         if getattr(status, "state", "") == "ok":
             stored.append(time.perf_counter())
+            worker_cpu.update(_children_cpu())
 
     started = time.perf_counter()
     cpu = time.process_time()
@@ -112,11 +114,27 @@ async def _refresh(data_dir: Path, urls: list[str]) -> tuple[int, float]:
         print(
             f"  stages: first feed stored at {stored[0] - started:.1f} s, last at"
             f" {stored[-1] - started:.1f} s; then grouping into stories"
-            f" {started + took - stored[-1]:.1f} s; main process CPU {cpu:.1f} s"
+            f" {started + took - stored[-1]:.1f} s; CPU: main process {cpu:.1f} s,"
+            f" {len(worker_cpu)} parse workers {sum(worker_cpu.values()):.1f} s"
         )
     count = library.headline_count()
     await library.aclose()
     return count, took
+
+
+def _children_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) of this process's multiprocessing children so far (Linux)."""
+    import multiprocessing
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for child in multiprocessing.active_children():
+        try:
+            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[child.pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
 
 
 def rss_kib() -> int:
