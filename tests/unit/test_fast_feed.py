@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsterm.sources.fast_feed import NotOrdinary, parse_ordinary_feed
 from newsterm.sources.feed_safety import defuse_feed
@@ -404,3 +407,40 @@ def test_every_cut_of_a_feed_reads_the_same() -> None:
         for cut in (False, True):
             fast = parse_feed(body[:end], BASE, None, TZ, cut=cut)
             assert fast == parse_feed(body[:end], BASE, None, TZ, cut=cut, fast=False)
+
+
+_ITEM_PARTS = st.lists(
+    st.sampled_from(
+        LINKS + DESCRIPTIONS + DATES + EXTRAS + [f"<title>{t}</title>" for t in TITLES]
+    ),
+    max_size=7,
+)
+# Any text at all, escaped as XML allows (control characters cannot be written in XML 1.0).
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff"),
+    max_size=40,
+).map(lambda text: "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_ITEM_PARTS, _TEXT, _TEXT), min_size=1, max_size=4))
+def test_random_items_read_the_same(items: list[tuple[list[str], str, str]]) -> None:
+    body = "".join(
+        f"<item>{''.join(parts)}<title>{escape(title)}</title><link>/{escape(path)}</link></item>"
+        for parts, title, path in items
+    )
+    both_ways(rss(body))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(ATOM_TITLES + ATOM_LINKS + ATOM_BODIES + ATOM_IDS + ATOM_DATES), max_size=8
+    ),
+    _TEXT,
+)
+def test_random_atom_entries_read_the_same(parts: list[str], title: str) -> None:
+    entry = f"<entry>{''.join(parts)}<title type='html'>{escape(title)}</title></entry>"
+    both_ways(
+        atom(entry + entry.replace("<entry>", "<entry><id>urn:x:2</id>")), "application/atom+xml"
+    )
