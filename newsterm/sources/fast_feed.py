@@ -278,6 +278,7 @@ def _resolve(uri: str) -> str:
 def _read_entry(item: Any, atom: bool) -> _Entry:
     _check_attributes(item, set())
     entry = _Entry()
+    media_titles = 0
     for child in item:
         if not isinstance(child.tag, str):
             continue  # a comment or processing instruction between fields means nothing
@@ -309,7 +310,11 @@ def _read_entry(item: Any, atom: bool) -> _Entry:
         elif name in ("category", "dc:subject"):
             _read_category(child, entry)
         else:
-            _check_inert(child, name)
+            media_titles += _check_inert(child, name)
+    if media_titles and not (entry.title and entry.title[0]):
+        # feedparser takes a media:title for the item's title unless the item's own title
+        # (not empty) comes first or after it: only then is a media:title inert.
+        raise NotOrdinary
     return entry
 
 
@@ -376,11 +381,18 @@ def _add_tag(tags: list[list[str | None]], term: Any, scheme: Any, label: Any) -
         tags.append(tag)
 
 
-def _check_inert(element: Any, name: str) -> None:
+def _check_inert(element: Any, name: str) -> int:
+    """How many media:title elements the element is or holds (inert only beside a title);
+    NotOrdinary if any part of it could change a field a Headline keeps."""
+    media_titles = 0
     for inner in element.iter():
         if not isinstance(inner.tag, str):
             continue
         inner_name = name if inner is element else _name(inner)
+        if inner_name == "media:title":
+            media_titles += 1
+            _text(inner)  # no markup inside
+            continue
         if inner_name.startswith(_RENAMED) or ":" + _RENAMED in inner_name:
             continue
         if inner_name in _INERT or inner_name.startswith(_INERT_PREFIXES):
@@ -388,6 +400,7 @@ def _check_inert(element: Any, name: str) -> None:
         if inner_name == "source" and inner is element and not len(element):
             continue  # RSS: the feed an item was taken from, a name and a URL
         raise NotOrdinary
+    return media_titles
 
 
 def _headlines(entries: list[_Entry], url: str, tz: tzinfo) -> list[Headline]:
