@@ -223,12 +223,14 @@ def _check_attributes(element: Any, allowed: set[str]) -> dict[str, str]:
 
 def _check_feed_part(element: Any, name: str, item_name: str) -> None:
     """A part of the channel that is not an item nor the title: it may say anything but
-    the feed's title, and hold no items."""
+    the feed's title, and hold no items nor links of the feed's (a nested rel="next")."""
     for inner in element.iter():
         if not isinstance(inner.tag, str):
             continue
         inner_name = name if inner is element else _name(inner)
         if inner_name in (item_name, "item", "entry", "source"):
+            raise NotOrdinary
+        if inner_name == "link" and inner is not element and name not in ("image", "textinput"):
             raise NotOrdinary
         if inner_name in ("title", "dc:title", "media:title"):
             parent = inner.getparent()

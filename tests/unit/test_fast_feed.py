@@ -254,6 +254,8 @@ def test_the_benchmark_and_site_feeds_are_read_fast() -> None:
         "<dc:title>Other</dc:title><title>T</title>",
         "<textInput><title>Search</title><link>/s</link></textInput>",
         "<foo:bar xmlns:foo='urn:foo'><title>nested</title></foo:bar><title>T</title>",
+        "<foo:bar xmlns:foo='urn:foo'><atom:link rel='next' href='/n'/></foo:bar>",
+        "<image><link>/i</link><atom:link rel='next' href='/n'/></image>",
         "",
     ],
 )
