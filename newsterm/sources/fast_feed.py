@@ -1,14 +1,4 @@
-"""Reads ordinary RSS 2.0 and Atom 1.0 feeds with lxml, to the very Listing feedparser gives.
-
-feedparser costs ~0.1 ms an item (a SAX handler per element in Python); lxml builds the tree
-in C and this module reads only the fields a Headline keeps. It reads each of them as
-feedparser's handlers do (which element wins when several say the same thing, what is
-HTML, how a link or a guid becomes the link), and it knows which other elements cannot
-change any of those fields. Anything else — an element it does not know, a field with
-markup inside, a title that may be HTML, a date only feedparser reads, xml:base — raises
-NotOrdinary, and feedparser reads the whole feed. tests/unit/test_fast_feed.py holds the
-two readers to identical Listings.
-"""
+"""Reads ordinary RSS 2.0 and Atom 1.0 feeds with lxml, to the very Listing feedparser gives."""
 
 from __future__ import annotations
 
@@ -24,6 +14,14 @@ from newsterm.sources.links import absolute_http_url, same_document_key
 from newsterm.sources.rows import MAX_LABEL_CHARS, MAX_TITLE_CHARS
 from newsterm.text import dates
 from newsterm.text.sanitize import one_line
+
+# feedparser costs ~0.1 ms an item (a SAX handler per element, in Python); lxml builds the
+# tree in C and this module reads only the fields a Headline keeps, each as feedparser's
+# handlers do (which element wins when several say the same thing, what is HTML, how a link
+# or a guid becomes the link), and knows which other elements cannot change any of them.
+# Anything else (an element it does not know, markup inside a field, a title that may be
+# HTML, a date only feedparser reads, xml:base) raises NotOrdinary and feedparser reads the
+# whole feed. tests/unit/test_fast_feed.py holds the two readers to identical Listings.
 
 
 class NotOrdinary(Exception):
