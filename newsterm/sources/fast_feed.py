@@ -80,7 +80,13 @@ _DATES = {
     "created": "created",
     "dcterms:created": "created",
 }
-_TEXT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/html"}
+# feedparser's short names for media types (its map_content_type).
+_TEXT_TYPES = {
+    "text": "text/plain",
+    "plain": "text/plain",
+    "html": "text/html",
+    "xhtml": "application/xhtml+xml",
+}
 _READABLE_TYPES = ("text/plain", "text/html")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # What feedparser takes for HTML in a text field of an RSS feed starts with these; this

@@ -313,6 +313,7 @@ ATOM_LINKS = [
     '<link rel="self" href="/self"/><link rel="alternate" href="/e/2"/>',
     '<link rel="enclosure" href="/a.mp3"/>',
     '<link rel="alternate" type="application/pdf" href="/e.pdf"/>',
+    '<link rel="alternate" type="image/png" href="/e/png"/><link type="xhtml" href="/e/xhtml"/>',
     "",
     "<link>/text/link</link>",
 ]
@@ -350,6 +351,25 @@ def generated_entries() -> list[str]:
 @pytest.mark.parametrize("entry", generated_entries())
 def test_each_generated_atom_entry_reads_the_same(entry: str) -> None:
     both_ways(atom(entry), "application/atom+xml")
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # The last HTML alternate is the link; "xhtml" is HTML to feedparser too.
+        '<entry><title>T</title><link rel="alternate" type="image/png" href="/e/png"/>'
+        '<link type="xhtml" href="/e/xhtml"/></entry>',
+        # An id is the link until an HTML alternate comes.
+        "<entry><id>https://news.example.org/id/1</id><title>T</title>"
+        '<link rel="alternate" type="application/pdf" href="/e.pdf"/></entry>',
+        '<entry><title>T</title><link href="/e/1"/><id>/id/relative</id></entry>',
+        '<entry><title>T</title><content type="html">&lt;p&gt;C&lt;/p&gt;</content>'
+        "<summary></summary><link href='/e/2'/></entry>",
+    ],
+)
+def test_atom_parts_read_in_feedparser_order_read_the_same_and_fast(entry: str) -> None:
+    both_ways(atom(entry), "application/atom+xml")
+    assert takes_fast_path(atom(entry), "application/atom+xml")
 
 
 def test_an_ordinary_atom_feed_is_read_fast() -> None:
