@@ -469,3 +469,16 @@ def test_random_atom_entries_read_the_same(parts: list[str], title: str) -> None
     both_ways(
         atom(entry + entry.replace("<entry>", "<entry><id>urn:x:2</id>")), "application/atom+xml"
     )
+
+
+def test_a_failure_of_the_fast_reader_leaves_the_feed_to_feedparser(monkeypatch) -> None:
+    from newsterm.sources import fast_feed
+
+    body = big_feed(3)
+    expected = parse_feed(body, BASE, "application/rss+xml", TZ, fast=False)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(fast_feed, "_headlines", broken)
+    assert parse_feed(body, BASE, "application/rss+xml", TZ) == expected
