@@ -94,15 +94,47 @@ async def _refresh(data_dir: Path, urls: list[str]) -> tuple[int, float]:
     settings = Settings(data_dir=data_dir, sources=[SourceSettings(u, "Bench") for u in urls])
     settings.net.deadline = 600.0  # the feeds are large and the machine is small
     library = Library.open(settings)
+    stored: list[float] = []  # when each feed's listing was stored
+    worker_cpu: dict[int, float] = {}  # the parse workers' CPU seconds, by process id
+
+    def note(status: object) -> None:
+        if getattr(status, "state", "") == "ok":
+            stored.append(time.perf_counter())
+            worker_cpu.update(_children_cpu())
+
     started = time.perf_counter()
-    statuses = await library.refresh()
+    cpu = time.process_time()
+    statuses = await library.refresh(on_progress=note)
     took = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     failed = [s.message for s in statuses if not s.ok]
     if failed:
         print(f"  {len(failed)} feeds failed, e.g. {failed[0]}", file=sys.stderr)
+    if stored:
+        print(
+            f"  stages: first feed stored at {stored[0] - started:.1f} s, last at"
+            f" {stored[-1] - started:.1f} s; then grouping into stories"
+            f" {started + took - stored[-1]:.1f} s; CPU: main process {cpu:.1f} s,"
+            f" {len(worker_cpu)} parse workers {sum(worker_cpu.values()):.1f} s"
+        )
     count = library.headline_count()
     await library.aclose()
     return count, took
+
+
+def _children_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) of this process's multiprocessing children so far (Linux)."""
+    import multiprocessing
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for child in multiprocessing.active_children():
+        try:
+            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[child.pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
 
 
 def rss_kib() -> int:
@@ -258,6 +290,7 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=4)
     parser.add_argument("--keep", type=Path, help="build the cache here and keep it")
     parser.add_argument("--cache", type=Path, help="measure this cache (built before with --keep)")
+    parser.add_argument("--fill-only", action="store_true", help="build the cache, print its time")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -283,6 +316,8 @@ def main() -> int:
         else:
             rows, fill = build_cache(data_dir, args.headlines, args.hosts)
             print(f"cache: {rows} headlines built through Library.refresh() in {fill:.1f} s")
+            if args.fill_only:
+                return 0
         keys = run_child("keys", data_dir, args.presses)
         empty = run_child("empty", Path(scratch) / "empty", 0)
         json_time, json_peak, json_rows = measure_json(data_dir)

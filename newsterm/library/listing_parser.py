@@ -17,7 +17,9 @@ PARSE_POOL_MIN_SOURCES = 24
 WORKER_NICENESS = 10
 """How much lower the workers' scheduling priority is than the app's (see os.nice)."""
 MAX_PARSE_WORKERS = 4
-"""At most this many worker processes (and one core is always left to fetching and storing)."""
+"""At most this many worker processes: one a core. The app's process mostly waits (on the
+network, on SQLite, which releases the GIL) and its priority is higher than the workers'
+(WORKER_NICENESS), so it takes a core back whenever it needs one."""
 
 
 class ListingParser:
@@ -59,7 +61,7 @@ class ListingParser:
 
 
 def _start_workers() -> ProcessPoolExecutor | None:
-    """Worker processes for parsing; None on one core, or where none can be started.
+    """Worker processes for parsing, one a core; None on one core, or where none can start.
 
     "spawn", not "fork": the TUI has threads, and a forked child inherits their locks.
     ctrl+c is ignored while they start (the setting survives exec), so it cannot reach a
@@ -70,9 +72,10 @@ def _start_workers() -> ProcessPoolExecutor | None:
     import signal
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = min((os.cpu_count() or 1) - 1, MAX_PARSE_WORKERS)
-    if workers < 1:
+    cores = os.cpu_count() or 1
+    if cores < 2:
         return None
+    workers = min(cores, MAX_PARSE_WORKERS)
     try:
         interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread: leave signals alone
@@ -128,10 +131,9 @@ def _prepare_worker() -> None:
     import threading
     from multiprocessing.connection import wait
 
-    import feedparser  # noqa: F401 - every import here is done before the first page
-    import lxml.html  # noqa: F401
+    import lxml.html  # noqa: F401 - every import here is done before the first page
 
-    import newsterm.sources.feeds
+    import newsterm.sources.fast_feed
     import newsterm.sources.html_listing  # noqa: F401
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)

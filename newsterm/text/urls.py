@@ -186,6 +186,7 @@ def _path(path: str, segments: list[str]) -> str:
     return "/" + "/".join(segments)
 
 
+@functools.lru_cache(maxsize=512)  # a feed's links share a host: checked once, not per link
 def _host_and_port(scheme: str, authority: str) -> tuple[str, str]:
     if authority.startswith("["):
         close = authority.find("]")

@@ -15,7 +15,7 @@ import pytest
 import newsterm.library.refresh
 from newsterm.config import Settings, SourceSettings
 from newsterm.library import Library
-from newsterm.library.listing_parser import PARSE_POOL_MIN_SOURCES
+from newsterm.library.listing_parser import MAX_PARSE_WORKERS, PARSE_POOL_MIN_SOURCES
 from tests.support.loopback import SITE_ROOT
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no worker processes")
@@ -58,6 +58,8 @@ async def test_a_large_refresh_parses_in_worker_processes_with_the_threads_resul
     assert [s.state for s in statuses] == ["ok"] * len(urls)
     assert all(s.total == 40 for s in statuses)
     assert workers_seen and min(workers_seen) >= 1  # parsing went to another process
+    # One worker a core: the app's process mostly waits, and yields to none of them.
+    assert max(workers_seen) == min(os.cpu_count() or 1, MAX_PARSE_WORKERS)
 
     monkeypatch.setattr(newsterm.library.refresh, "PARSE_POOL_MIN_SOURCES", len(urls) + 1)
     deadline = time.monotonic() + 30  # a hang guard: the first refresh's workers exit at once

@@ -42,6 +42,22 @@ def _recording_parse(source, *args, **kwargs):
 
 
 feedparser.parse = _recording_parse
+
+# An ordinary feed is read by fast_feed in feedparser's stead: what it reads counts too.
+from newsterm.sources import fast_feed
+
+_real_fast = fast_feed.parse_ordinary_feed
+
+
+def _recording_fast(safe, *args, **kwargs):
+    listing = _real_fast(safe, *args, **kwargs)  # recorded once read (else feedparser reads it)
+    name = f"{os.getpid()}-{next(_numbers):04d}.xml"
+    with open(os.path.join(os.environ["NEWSTERM_TEST_FEEDPARSER_INPUTS"], name), "wb") as out:
+        out.write(safe)
+    return listing
+
+
+fast_feed.parse_ordinary_feed = _recording_fast
 """
 # What must never reach feedparser: declarations (entity expansion, external files) and the
 # author-like elements its backtracking e-mail regex reads.

@@ -13,12 +13,14 @@ import pytest
 
 from newsterm.sources import parse
 from newsterm.sources.feed_safety import MAX_FEED_ITEMS, defuse_feed
-from newsterm.sources.feeds import html_to_text
+from newsterm.sources.feeds import html_to_text, parse_feed
+from newsterm.text import zones
 from tests.support.hostile_feeds import big_feed, billion_laughs
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 EXPECTED = json.loads((SITE / "feeds.expected.json").read_text(encoding="utf-8"))
 FEEDS = {"rss": "feed.xml", "atom": "feed.atom"}
+ZONE = zones.zone("Europe/Kyiv")
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom"])
@@ -116,6 +118,17 @@ def feedparser_input(monkeypatch):
         return real_parse(io.BytesIO(data), *args, **kwargs)
 
     monkeypatch.setattr(feedparser, "parse", recording_parse)
+    # An ordinary feed is read by fast_feed in feedparser's stead: what it reads counts too.
+    from newsterm.sources import fast_feed
+
+    real_fast = fast_feed.parse_ordinary_feed
+
+    def recording_fast(safe, *args, **kwargs):  # type: ignore[no-untyped-def]
+        listing = real_fast(safe, *args, **kwargs)  # recorded once read (else feedparser reads it)
+        seen.append(safe)
+        return listing
+
+    monkeypatch.setattr(fast_feed, "parse_ordinary_feed", recording_fast)
     return seen
 
 
@@ -266,3 +279,18 @@ def test_a_feed_sent_as_utf16_is_defused_too(feedparser_input):
     [given] = feedparser_input
     assert b"<!DOCTYPE" not in given.upper() and b"<!ENTITY" not in given.upper()
     assert "lollol" not in (listing.title or "")
+
+
+def test_a_summary_copied_from_html_content_is_read_as_html() -> None:
+    # feedparser copies content:encoded to "summary" without its type when an item has no
+    # description: the summary is still HTML, never its tags as text.
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"'
+        b' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>'
+        b"<item><title>A</title><link>https://news.example.org/a</link>"
+        b"<content:encoded>&lt;p&gt;Body &lt;b&gt;text&lt;/b&gt;&lt;/p&gt;</content:encoded>"
+        b"</item></channel></rss>"
+    )
+    for fast in (True, False):
+        listing = parse_feed(body, "https://news.example.org/feed", None, ZONE, fast=fast)
+        assert listing.headlines[0].summary == "Body text"
