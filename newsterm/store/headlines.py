@@ -91,27 +91,37 @@ class HeadlineRoom(StoreConnection):
                     int(bool(matcher(dataclasses.replace(h, source=source.url)))) if matcher else 0,
                 )
             )
+        first_per_key: dict[int, tuple] = {}
+        for row in rows:
+            first_per_key.setdefault(row[0], row)
         with self._write() as db:
             # Set-based: one INSERT and one UPDATE for the whole listing. Row by row, every
             # statement would make the search index flush a segment of its own (FTS5 does
             # at each statement savepoint), ten times the cost for a long listing.
             db.execute("DELETE FROM temp.incoming")
+            # One row per URL key (the first on the page, as the upsert would keep), so
+            # that the new rows below can be numbered before they are inserted.
             db.executemany(
                 "INSERT INTO temp.incoming (url_key, url, title, label, category, summary,"
                 " published_offset, published_at, muted) VALUES (?,?,?,?,?,?,?,?,?)",
-                rows,
+                list(first_per_key.values()),
             )
             # Rows above this id are the ones inserted just below: the update skips them.
             newest_before = db.execute("SELECT coalesce(max(id), 0) FROM headlines").fetchone()[0]
-            # rowcount, unlike total_changes, leaves out the search index's trigger writes.
+            # New rows are numbered here, in page order and with no gap, so that each can
+            # hold its placeholder story, -id (see schema 9): the desk's story replaces it
+            # in place. rowcount, unlike total_changes, leaves out the search index's writes.
             new = db.execute(
-                "INSERT INTO headlines (source_id, url_key, url, title, label, category,"
-                " summary, published_offset, sort_key, first_seen, last_seen, muted)"
-                " SELECT ?, url_key, url, title, label, category, summary, published_offset,"
-                " coalesce(published_at, ?), ?, ?, muted FROM temp.incoming WHERE true"
-                " ORDER BY rowid"
+                "INSERT INTO headlines (id, story, source_id, url_key, url, title, label,"
+                " category, summary, published_offset, sort_key, first_seen, last_seen, muted)"
+                " SELECT ? + n, -(? + n), ?, url_key, url, title, label, category, summary,"
+                " published_offset, coalesce(published_at, ?), ?, ?, muted FROM ("
+                " SELECT row_number() OVER (ORDER BY i.rowid) AS n, i.* FROM temp.incoming i"
+                " WHERE NOT EXISTS (SELECT 1 FROM headlines h"
+                " WHERE h.url_key = i.url_key AND h.source_id = ?))"
+                " WHERE true ORDER BY n"
                 " ON CONFLICT (url_key, source_id) DO NOTHING",
-                (source.id, now, now, now),
+                (newest_before, newest_before, source.id, now, now, now, source.id),
             ).rowcount
             # A headline seen again: keep its first_seen, refresh what the site now says.
             db.execute(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from newsterm.store.errors import StoreError, begin_immediate, rollback
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -372,6 +372,55 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE headlines RENAME COLUMN story_number TO story;
     CREATE INDEX headlines_by_story ON headlines (story) WHERE story IS NOT NULL;
     CREATE INDEX headlines_ungrouped ON headlines (id) WHERE story IS NULL;
+    """,
+    # Version 8 is the articles' migration, made on another branch; empty here so that
+    # this branch's caches step through it (the lead keeps that branch's on merge).
+    8: "",
+    # Version 9: fewer bytes per headline (issue 13).
+    # - Headline search keeps which titles hold a word, not where (detail=none), and no
+    #   title lengths (columnsize=0): half the index. Search quotes every word on its own
+    #   (store.search.fts_query), so no query needs positions; highlight() and bm25 find
+    #   them by tokenizing the few titles they rank, read from the headlines table.
+    # - A headline not grouped yet holds a placeholder story, -id, rather than NULL: the
+    #   story the desk writes later (a row id, never above the row's own) then takes no
+    #   more bytes than the placeholder, so the row is rewritten in place instead of
+    #   splitting its page (which left the table a tenth empty). A negative story means
+    #   "not grouped yet"; the few negative stories an older release handed out (only
+    #   after a hand edit) are renumbered above every row id and story.
+    9: """
+    UPDATE headlines SET story = (
+        SELECT max(coalesce(max(id), 0),
+                   coalesce(max(CASE WHEN typeof(story) = 'integer' THEN story END), 0))
+        FROM headlines
+    ) - story + 1
+    WHERE typeof(story) = 'integer' AND story < 0;
+    UPDATE headlines SET story = -id WHERE story IS NULL;
+    DROP INDEX headlines_by_story;
+    DROP INDEX headlines_ungrouped;
+    CREATE INDEX headlines_by_story ON headlines (story) WHERE story >= 0;
+    CREATE INDEX headlines_ungrouped ON headlines (id) WHERE story < 0;
+    DROP TRIGGER headlines_ai;
+    DROP TRIGGER headlines_ad;
+    DROP TRIGGER headlines_au;
+    DROP TABLE headline_search;
+    CREATE VIRTUAL TABLE headline_search USING fts5(
+        title, content='headlines', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0
+    );
+    INSERT INTO headline_search (headline_search) VALUES ('rebuild');
+    CREATE TRIGGER headlines_ai AFTER INSERT ON headlines BEGIN
+        INSERT INTO headline_search (rowid, title) VALUES (new.id, new.title);
+    END;
+    CREATE TRIGGER headlines_ad AFTER DELETE ON headlines BEGIN
+        INSERT INTO headline_search (headline_search, rowid, title)
+        VALUES ('delete', old.id, old.title);
+    END;
+    CREATE TRIGGER headlines_au AFTER UPDATE OF title ON headlines
+    WHEN old.title IS NOT new.title BEGIN
+        INSERT INTO headline_search (headline_search, rowid, title)
+        VALUES ('delete', old.id, old.title);
+        INSERT INTO headline_search (rowid, title) VALUES (new.id, new.title);
+    END;
     """,
 }
 
