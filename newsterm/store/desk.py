@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from newsterm.models import Headline
 from newsterm.store.connection import StoreConnection
-from newsterm.store.headlines import source_filter
+from newsterm.store.headlines import FIRST_SEEN_SLACK, source_filter
 from newsterm.store.records import (
     TickerRow,
     headline_from_row,
@@ -210,12 +210,20 @@ class DeskRoom(StoreConnection):
         """Shown headlines first stored after `moment`, newest first (for new watch matches)."""
         where, params = source_filter(None)
         joiner = "AND" if where else "WHERE"
-        # A row's last_seen is never before its first_seen, so the last_seen index narrows
-        # the walk to rows touched since `moment`.
+        # The rows first seen after `moment` are the newest ids (FIRST_SEEN_SLACK): the
+        # walk down from the last id stops at the first row older than that by the slack.
+        older = self._read(
+            "SELECT coalesce((SELECT id FROM headlines WHERE first_seen <= ?"
+            " ORDER BY id DESC LIMIT 1), 0)",
+            (moment - FIRST_SEEN_SLACK,),
+        )[0][0]
+        # NOT INDEXED: sorting those few rows beats walking the time index past the others
+        # (which SQLite may prefer when many rows share a time, as undated listings do).
+        columns = _COLUMNS.replace("FROM headlines h", "FROM headlines h NOT INDEXED", 1)
         rows = self._read(
-            f"{_COLUMNS} {where} {joiner} h.last_seen > ? AND h.first_seen > ?"
+            f"{columns} {where} {joiner} h.id > ? AND h.first_seen > ?"
             " ORDER BY h.sort_key DESC, h.id LIMIT ?",
-            [*params, moment, moment, limit],
+            [*params, older, moment, limit],
         )
         return [ticker_row_from_row(row) for row in rows]
 

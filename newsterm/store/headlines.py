@@ -21,6 +21,11 @@ from newsterm.store.sources import upsert_fetch_state
 
 PLACE_STEP = 0.001
 """Seconds between undated items placed next to each other: far below any real time gap."""
+FIRST_SEEN_SLACK = 3600.0
+"""How far a row's first_seen may sit below that of a row written before it (a writer that
+read the clock, then waited for the lock; a clock set back). New rows take the next ids, so
+first_seen grows with id within this: queries by first_seen (and last_seen, never below it)
+walk ids from an end instead of keeping an index of times (schema 9)."""
 
 
 def page_places(moments: list[float | None]) -> list[float | None]:

@@ -387,7 +387,10 @@ MIGRATIONS: dict[int, str] = {
     #   splitting its page (which left the table a tenth empty). A negative story means
     #   "not grouped yet"; the few negative stories an older release handed out (only
     #   after a hand edit) are renumbered above every row id and story.
+    # - No index of last_seen: rows are numbered as they are first seen, so eviction and
+    #   "first seen since" walk ids from an end (store.headlines.FIRST_SEEN_SLACK).
     9: """
+    DROP INDEX headlines_by_last_seen;
     UPDATE headlines SET story = (
         SELECT max(coalesce(max(id), 0),
                    coalesce(max(CASE WHEN typeof(story) = 'integer' THEN story END), 0))

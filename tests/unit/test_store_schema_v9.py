@@ -154,3 +154,59 @@ def test_new_rows_are_numbered_without_gaps_however_often_a_listing_is_seen(tmp_
         assert {r.title for r in rows if r.id in (4, 5)} == {"More 0", "More 1"}
         # The first copy of a URL on the page is the one kept.
         assert [r.title for r in rows if r.url.endswith("/0")] == ["Item 0"]
+
+
+DAY = 86400.0
+
+
+def _traced(store, call) -> list[str]:
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    try:
+        call()
+    finally:
+        store._db.set_trace_callback(None)
+    return statements
+
+
+def _plan(store, sql: str) -> str:
+    return " | ".join(row[3] for row in store._db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+def test_first_seen_and_eviction_walk_ids_with_no_index_of_times(tmp_path):
+    now = NOON.timestamp()
+    with open_store(tmp_path / "cache.sqlite3") as store:
+        source = store.add_source(Source("https://one.example/news"))
+
+        def listing(*numbers: int) -> list[Headline]:
+            return [Headline(f"Item {n}", f"https://one.example/{n}", NOON) for n in numbers]
+
+        # Rows enough that a walk over all of them would be the worse plan; undated, so
+        # they share one time, which tempts SQLite to skip-scan the time index.
+        filler = [Headline(f"Old {n}", f"https://one.example/old/{n}") for n in range(300)]
+        store.store_listing(source, filler, now=now - 300 * DAY)
+        store.store_listing(source, listing(1, 2), now=now - 200 * DAY)
+        store.store_listing(source, listing(3), now=now - 100 * DAY)
+        store.store_listing(source, listing(1, 4, 5), now=now)  # 1 is seen again
+        indexes = {row[0] for row in store._db.execute("SELECT name FROM sqlite_schema")}
+        assert "headlines_by_last_seen" not in indexes
+        store._db.execute("ANALYZE")
+
+        found = []
+        statements = _traced(store, lambda: found.extend(store.rows_first_seen_after(now - 1)))
+        assert sorted(r.title for r in found) == ["Item 4", "Item 5"]
+        plans = [_plan(store, sql) for sql in statements if "h.first_seen >" in sql]
+        assert plans and all(
+            "rowid>?" in plan and "headlines_by_time" not in plan for plan in plans
+        )
+
+        statements = _traced(
+            store,
+            lambda: store.evict(
+                article_max_age_days=30, budget_bytes=10**9, headline_max_age_days=120, now=now
+            ),
+        )
+        left = {r.title for r in store.ticker_page(limit=1000)}
+        assert left == {"Item 1", "Item 3", "Item 4", "Item 5"}
+        deletes = {sql for sql in statements if sql.startswith("DELETE FROM headlines")}
+        assert deletes and all("rowid<?" in _plan(store, sql) for sql in deletes)
