@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -76,7 +77,10 @@ class HeadlineRoom(StoreConnection):
         """
         if source.id is None:
             raise ValueError("source must be stored first")
-        now = writable_epoch(time.time() if now is None else now) or time.time()
+        # Whole seconds, rounded up: SQLite writes a whole number in 4 bytes where one with
+        # a fraction takes 8 (first_seen, last_seen and an undated row's sort key hold it),
+        # and rounded up, a row stored after a moment never reads as stored before it.
+        now = float(math.ceil(writable_epoch(time.time() if now is None else now) or time.time()))
         rows = []
         matcher = self.mute_matcher
         # A date at the edge of datetime's range could not be shown in every zone.

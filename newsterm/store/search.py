@@ -18,8 +18,6 @@ MAX_QUERY_WORDS = 32
 # stored text (sanitize.clean_text removes them), so they cannot be confused with content.
 MATCH_START = "\x02"
 MATCH_END = "\x03"
-# What FTS5 says when a table without positions (detail=none) is asked for a phrase.
-PHRASE_REFUSED = "phrase queries are not supported"
 
 
 class SearchRoom(StoreConnection):
@@ -91,15 +89,7 @@ class SearchRoom(StoreConnection):
     def _search_headlines(self, match: str, limit: int, seen: set[str]) -> list[SearchHit]:
         # Several sources may list the same article: rank more rows than needed, then keep
         # the best row per URL.
-        try:
-            ranked = best_matches(self._db, "headline_search", match, (limit + len(seen)) * 3)
-        except sqlite3.Error as error:
-            # The headline index keeps no positions (schema 9), so it refuses a phrase: a
-            # word Python keeps whole but SQLite's tokenizer splits (their Unicode tables
-            # differ). It finds no headlines then; the article hits stand.
-            if PHRASE_REFUSED in str(error):
-                return []
-            raise
+        ranked = best_matches(self._db, "headline_search", match, (limit + len(seen)) * 3)
         if not ranked:
             return []
         ids = [rowid for rowid, _ in ranked]

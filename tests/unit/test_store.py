@@ -503,18 +503,6 @@ def test_search_ranks_only_the_newest_candidates_of_a_common_word(store, monkeyp
     assert {h.url for h in hits} == {f"http://127.0.0.1:9/a/{n}" for n in range(20, 30)}
 
 
-def test_a_word_the_headline_index_splits_still_finds_articles(searchable):
-    # U+19B0 is a letter to Python, so the query keeps "aᦰb" one quoted word, but
-    # SQLite's tokenizer splits there: a phrase, which the headline index (no positions)
-    # refuses. The articles still answer; the headlines add nothing for that word.
-    url = "http://127.0.0.1:9/a/split"
-    searchable.put_article(_article(url, "Split word", "Before a\u19b0b after."), fetched_at=NOW)
-    searchable.store_listing(
-        searchable.sources()[0], [Headline("Headline a\u19b0b", "http://127.0.0.1:9/a/h")]
-    )
-    assert [h.url for h in searchable.search("a\u19b0b")] == [url]
-
-
 HOSTILE = [
     '"',
     '""',

@@ -83,7 +83,7 @@ def test_a_schema_7_cache_keeps_every_row_read_state_story_mute_and_search(tmp_p
         # Muted: hidden from the ticker, counted.
         assert 3 not in {r.id for r in store.ticker_page(limit=100)}
         assert store.muted_count() == 1
-        # Search: the index rebuilt without positions still finds and marks titles.
+        # Search: the index rebuilt without title lengths still finds and marks titles.
         hits = store.search("harbour budget")
         assert {h.url for h in hits} == {"http://127.0.0.1:9/a/1", "http://127.0.0.1:9/a/2"}
         assert all(f"{MATCH_START}Harbour{MATCH_END}" in h.snippet for h in hits)
@@ -103,7 +103,7 @@ def test_a_schema_7_cache_keeps_every_row_read_state_story_mute_and_search(tmp_p
     search_sql = db.execute(
         "SELECT sql FROM sqlite_schema WHERE name = 'headline_search'"
     ).fetchone()[0]
-    assert "detail=none" in search_sql and "columnsize=0" in search_sql
+    assert "columnsize=0" in search_sql
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_schema")}
     assert "headline_search_docsize" not in tables
     db.close()
@@ -210,3 +210,18 @@ def test_first_seen_and_eviction_walk_ids_with_no_index_of_times(tmp_path):
         assert left == {"Item 1", "Item 3", "Item 4", "Item 5"}
         deletes = {sql for sql in statements if sql.startswith("DELETE FROM headlines")}
         assert deletes and all("rowid<?" in _plan(store, sql) for sql in deletes)
+
+
+def test_times_of_sight_are_whole_seconds_rounded_up(tmp_path):
+    # A whole number takes SQLite 4 bytes where one with a fraction takes 8; rounded up, a
+    # row stored just after a moment is still found as first seen after it.
+    moment = NOON.timestamp() + 0.25
+    with open_store(tmp_path / "cache.sqlite3") as store:
+        source = store.add_source(Source("https://one.example/news"))
+        undated = Headline("Undated", "https://one.example/u")
+        store.store_listing(source, [undated], now=moment + 0.5)
+        (row,) = store.rows_first_seen_after(moment)
+        assert row.first_seen == row.sort_key == NOON.timestamp() + 1
+        store.store_listing(source, [undated], now=moment + 60.5)
+        seen = store._db.execute("SELECT first_seen, last_seen FROM headlines").fetchone()
+        assert tuple(seen) == (NOON.timestamp() + 1, NOON.timestamp() + 61)
