@@ -390,7 +390,8 @@ MIGRATIONS: dict[int, str] = {
     # - No index of last_seen: rows are numbered as they are first seen, so eviction and
     #   "first seen since" walk ids from an end (store.headlines.FIRST_SEEN_SLACK).
     9: """
-    DROP INDEX headlines_by_last_seen;
+    -- IF EXISTS: a file whose version was set back by hand runs this again.
+    DROP INDEX IF EXISTS headlines_by_last_seen;
     UPDATE headlines SET story = (
         SELECT max(coalesce(max(id), 0),
                    coalesce(max(CASE WHEN typeof(story) = 'integer' THEN story END), 0))
