@@ -1,7 +1,8 @@
 """The news desk's room: each headline's story and muted flag, and the watch and mute rules."""
 
 # The store keeps what newsterm.library.desk decides, so that start-up reads it instead of
-# recomputing it: a story id per headline (NULL until grouped) and a muted flag that every
+# recomputing it: a story id per headline (negative, -id, until grouped: see schema 9;
+# headlines_by_story holds only `story >= 0`, so queries say so) and a muted flag that every
 # ticker query filters on (store/headlines.source_filter). Deciding is not done here: the
 # desk hands over a matcher, which is run inside SQLite over the rows (one pass, writing
 # only the rows whose flag changes) when the mute rules change.
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from newsterm.models import Headline
 from newsterm.store.connection import StoreConnection
-from newsterm.store.headlines import source_filter
+from newsterm.store.headlines import FIRST_SEEN_SLACK, source_filter
 from newsterm.store.records import (
     TickerRow,
     headline_from_row,
@@ -29,7 +30,8 @@ RULE_LISTS = ("watch", "mute")
 MUTE_FINGERPRINT = "mute_rules"
 _HEADLINE_COLUMNS = (
     "SELECT h.id, h.url, h.title, h.published, h.label, h.category, h.summary, h.sort_key,"
-    " h.story, s.url AS source_url FROM headlines h JOIN sources s ON s.id = h.source_id"
+    " CASE WHEN h.story >= 0 THEN h.story END AS story, s.url AS source_url"
+    " FROM headlines h JOIN sources s ON s.id = h.source_id"
 )
 
 
@@ -80,14 +82,14 @@ class DeskRoom(StoreConnection):
     def ungrouped_headlines(self, limit: int) -> list[tuple[int, Headline]]:
         """Headlines with no story yet (the newest `limit`), with their row ids."""
         rows = self._read(
-            f"{_HEADLINE_COLUMNS} WHERE h.story IS NULL ORDER BY h.id DESC LIMIT ?", (limit,)
+            f"{_HEADLINE_COLUMNS} WHERE h.story < 0 ORDER BY h.id DESC LIMIT ?", (limit,)
         )
         return [(row["id"], headline_from_row(row)) for row in rows]
 
     def grouped_headlines(self, since: float, limit: int) -> list[tuple[Headline, int]]:
         """Grouped headlines sorting at or after `since` (the newest `limit`), with stories."""
         rows = self._read(
-            f"{_HEADLINE_COLUMNS} WHERE h.sort_key >= ? AND h.story IS NOT NULL"
+            f"{_HEADLINE_COLUMNS} WHERE h.sort_key >= ? AND h.story >= 0"
             " ORDER BY h.sort_key DESC, h.id LIMIT ?",
             (since, limit),
         )
@@ -116,14 +118,14 @@ class DeskRoom(StoreConnection):
         # (entries written in descending order split pages and leave them half empty).
         with self._write() as db:
             taken = db.executemany(
-                "UPDATE headlines SET story = ? WHERE id = ? AND story IS NULL",
+                "UPDATE headlines SET story = ? WHERE id = ? AND story < 0",
                 sorted((story, row_id) for row_id, story in joined),
             ).rowcount
             free_lists = [sorted(_ungrouped_among(db, list(members))) for members in started]
             for free in sorted(filter(None, free_lists)):
                 story = _unheld_story(db, free)
                 taken += db.executemany(
-                    "UPDATE headlines SET story = ? WHERE id = ? AND story IS NULL",
+                    "UPDATE headlines SET story = ? WHERE id = ? AND story < 0",
                     [(story, row_id) for row_id in free],
                 ).rowcount
             return taken
@@ -135,7 +137,8 @@ class DeskRoom(StoreConnection):
         where, params = source_filter(None, include_muted=include_muted)
         joiner = "AND" if where else "WHERE"
         rows = self._read(
-            f"{_COLUMNS} {where} {joiner} h.story = ? ORDER BY h.sort_key DESC, h.id LIMIT ?",
+            f"{_COLUMNS} {where} {joiner} h.story = ? AND h.story >= 0"
+            " ORDER BY h.sort_key DESC, h.id LIMIT ?",
             [*params, story, limit],
         )
         return [ticker_row_from_row(row) for row in rows]
@@ -149,7 +152,7 @@ class DeskRoom(StoreConnection):
             marks = ",".join("?" * len(part))
             rows = self._read(
                 "SELECT story, count(DISTINCT source_id) AS sources FROM headlines"
-                f" WHERE story IN ({marks}) AND muted = 0 GROUP BY story",
+                f" WHERE story IN ({marks}) AND story >= 0 AND muted = 0 GROUP BY story",
                 part,
             )
             counts.update({row["story"]: row["sources"] for row in rows})
@@ -207,12 +210,20 @@ class DeskRoom(StoreConnection):
         """Shown headlines first stored after `moment`, newest first (for new watch matches)."""
         where, params = source_filter(None)
         joiner = "AND" if where else "WHERE"
-        # A row's last_seen is never before its first_seen, so the last_seen index narrows
-        # the walk to rows touched since `moment`.
+        # The rows first seen after `moment` are the newest ids (FIRST_SEEN_SLACK): the
+        # walk down from the last id stops at the first row older than that by the slack.
+        older = self._read(
+            "SELECT coalesce((SELECT id FROM headlines WHERE first_seen <= ?"
+            " ORDER BY id DESC LIMIT 1), 0)",
+            (moment - FIRST_SEEN_SLACK,),
+        )[0][0]
+        # NOT INDEXED: sorting those few rows beats walking the time index past the others
+        # (which SQLite may prefer when many rows share a time, as undated listings do).
+        columns = _COLUMNS.replace("FROM headlines h", "FROM headlines h NOT INDEXED", 1)
         rows = self._read(
-            f"{_COLUMNS} {where} {joiner} h.last_seen > ? AND h.first_seen > ?"
+            f"{columns} {where} {joiner} h.id > ? AND h.first_seen > ?"
             " ORDER BY h.sort_key DESC, h.id LIMIT ?",
-            [*params, moment, moment, limit],
+            [*params, older, moment, limit],
         )
         return [ticker_row_from_row(row) for row in rows]
 
@@ -226,20 +237,28 @@ def _ungrouped_among(db: sqlite3.Connection, row_ids: list[int]) -> list[int]:
         found.extend(
             row[0]
             for row in db.execute(
-                f"SELECT id FROM headlines WHERE id IN ({marks}) AND story IS NULL", part
+                f"SELECT id FROM headlines WHERE id IN ({marks}) AND story < 0", part
             )
         )
     return found
 
 
 def _unheld_story(db: sqlite3.Connection, candidates: list[int]) -> int:
-    """The first of these row ids that no story holds yet, else a number below every
-    story's (never a row id: row ids are positive)."""
+    """The first of these row ids that no story holds yet, else a number above every row
+    id and story (a later row given that id starts its own story with another: this check
+    skips a held id). Never negative: a negative story means "not grouped yet"."""
     for candidate in candidates:
-        if db.execute("SELECT 1 FROM headlines WHERE story = ?", (candidate,)).fetchone() is None:
+        held = db.execute(
+            "SELECT 1 FROM headlines WHERE story = ? AND story >= 0", (candidate,)
+        ).fetchone()
+        if held is None:
             return candidate
-    lowest = db.execute("SELECT min(story) FROM headlines WHERE story IS NOT NULL").fetchone()[0]
-    return min(lowest if isinstance(lowest, int) else 0, 0) - 1
+    highest = db.execute(
+        "SELECT max(coalesce((SELECT max(id) FROM headlines), 0),"
+        " coalesce((SELECT max(story) FROM headlines WHERE story >= 0"
+        " AND typeof(story) = 'integer'), 0))"
+    ).fetchone()[0]
+    return highest + 1
 
 
 def _check_list(list_name: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -21,6 +22,11 @@ from newsterm.store.sources import upsert_fetch_state
 
 PLACE_STEP = 0.001
 """Seconds between undated items placed next to each other: far below any real time gap."""
+FIRST_SEEN_SLACK = 3600.0
+"""How far a row's first_seen may sit below that of a row written before it (a writer that
+read the clock, then waited for the lock; a clock set back). New rows take the next ids, so
+first_seen grows with id within this: queries by first_seen (and last_seen, never below it)
+walk ids from an end instead of keeping an index of times (schema 9)."""
 
 
 def page_places(moments: list[float | None]) -> list[float | None]:
@@ -71,7 +77,10 @@ class HeadlineRoom(StoreConnection):
         """
         if source.id is None:
             raise ValueError("source must be stored first")
-        now = writable_epoch(time.time() if now is None else now) or time.time()
+        # Whole seconds, rounded up: SQLite writes a whole number in 4 bytes where one with
+        # a fraction takes 8 (first_seen, last_seen and an undated row's sort key hold it),
+        # and rounded up, a row stored after a moment never reads as stored before it.
+        now = float(math.ceil(writable_epoch(time.time() if now is None else now) or time.time()))
         rows = []
         matcher = self.mute_matcher
         # A date at the edge of datetime's range could not be shown in every zone.
@@ -91,27 +100,37 @@ class HeadlineRoom(StoreConnection):
                     int(bool(matcher(dataclasses.replace(h, source=source.url)))) if matcher else 0,
                 )
             )
+        first_per_key: dict[int, tuple] = {}
+        for row in rows:
+            first_per_key.setdefault(row[0], row)
         with self._write() as db:
             # Set-based: one INSERT and one UPDATE for the whole listing. Row by row, every
             # statement would make the search index flush a segment of its own (FTS5 does
             # at each statement savepoint), ten times the cost for a long listing.
             db.execute("DELETE FROM temp.incoming")
+            # One row per URL key (the first on the page, as the upsert would keep), so
+            # that the new rows below can be numbered before they are inserted.
             db.executemany(
                 "INSERT INTO temp.incoming (url_key, url, title, label, category, summary,"
                 " published_offset, published_at, muted) VALUES (?,?,?,?,?,?,?,?,?)",
-                rows,
+                list(first_per_key.values()),
             )
             # Rows above this id are the ones inserted just below: the update skips them.
             newest_before = db.execute("SELECT coalesce(max(id), 0) FROM headlines").fetchone()[0]
-            # rowcount, unlike total_changes, leaves out the search index's trigger writes.
+            # New rows are numbered here, in page order and with no gap, so that each can
+            # hold its placeholder story, -id (see schema 9): the desk's story replaces it
+            # in place. rowcount, unlike total_changes, leaves out the search index's writes.
             new = db.execute(
-                "INSERT INTO headlines (source_id, url_key, url, title, label, category,"
-                " summary, published_offset, sort_key, first_seen, last_seen, muted)"
-                " SELECT ?, url_key, url, title, label, category, summary, published_offset,"
-                " coalesce(published_at, ?), ?, ?, muted FROM temp.incoming WHERE true"
-                " ORDER BY rowid"
+                "INSERT INTO headlines (id, story, source_id, url_key, url, title, label,"
+                " category, summary, published_offset, sort_key, first_seen, last_seen, muted)"
+                " SELECT ? + n, -(? + n), ?, url_key, url, title, label, category, summary,"
+                " published_offset, coalesce(published_at, ?), ?, ?, muted FROM ("
+                " SELECT row_number() OVER (ORDER BY i.rowid) AS n, i.* FROM temp.incoming i"
+                " WHERE NOT EXISTS (SELECT 1 FROM headlines h"
+                " WHERE h.url_key = i.url_key AND h.source_id = ?))"
+                " WHERE true ORDER BY n"
                 " ON CONFLICT (url_key, source_id) DO NOTHING",
-                (source.id, now, now, now),
+                (newest_before, newest_before, source.id, now, now, now, source.id),
             ).rowcount
             # A headline seen again: keep its first_seen, refresh what the site now says.
             db.execute(

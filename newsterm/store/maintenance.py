@@ -9,6 +9,7 @@ from pathlib import Path
 from newsterm.store.articles import trim_revisions
 from newsterm.store.connection import StoreConnection
 from newsterm.store.errors import is_corrupt, primary_code
+from newsterm.store.headlines import FIRST_SEEN_SLACK
 from newsterm.store.records import CacheInfo
 
 # What the cache budget counts: articles (text, markdown, compressed page) and revisions.
@@ -68,11 +69,20 @@ class MaintenanceRoom(StoreConnection):
                     marks = ",".join("?" * len(chunk))
                     db.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
                 evicted += len(doomed)
+            # A row last seen before the cutoff was first seen before it too: it lies below
+            # the first id first seen after it (FIRST_SEEN_SLACK), so only the old rows are
+            # read, from the start of the table, with no index of times. (NOT INDEXED: when
+            # many rows share a time, SQLite may prefer skipping through the time index.)
+            newer = db.execute(
+                "SELECT coalesce((SELECT id FROM headlines WHERE first_seen >= ? ORDER BY id"
+                " LIMIT 1), (SELECT max(id) + 1 FROM headlines), 0)",
+                (headline_cutoff + FIRST_SEEN_SLACK,),
+            ).fetchone()[0]
             dropped = db.execute(
                 # CROSS JOIN: start from the few saved rows, not from every article.
-                "DELETE FROM headlines WHERE last_seen < ? AND url NOT IN"
+                "DELETE FROM headlines NOT INDEXED WHERE id < ? AND last_seen < ? AND url NOT IN"
                 " (SELECT a.url FROM saved s CROSS JOIN articles a ON a.id = s.article_id)",
-                (headline_cutoff,),
+                (newer, headline_cutoff),
             ).rowcount
         return evicted, dropped
 

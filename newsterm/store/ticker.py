@@ -23,7 +23,8 @@ STREAM_BATCH = 1000
 
 _COLUMNS = (
     "SELECT h.id, h.title, h.url, h.published, h.label, h.source_id, h.first_seen,"
-    " h.sort_key, h.read_at, h.story, h.muted, s.name AS source_name, s.url AS source_url,"
+    " h.sort_key, h.read_at, CASE WHEN h.story >= 0 THEN h.story END AS story, h.muted,"
+    " s.name AS source_name, s.url AS source_url,"
     " a.id AS article_id, sv.saved_at"
     " FROM headlines h JOIN sources s ON s.id = h.source_id"
     " LEFT JOIN articles a ON a.url = h.url"
@@ -39,12 +40,15 @@ _FIRST_COPY = (
 )
 # One story across sources shown once, as its newest headline (the desk's story ids); the
 # others are its members ("+N sources", listed on request). A story only one source reports
-# is that source's own run of headlines, and shows as the site shows it.
+# is that source's own run of headlines, and shows as the site shows it. A row not grouped
+# yet (a negative story, see schema 9) is a story of its own; `story >= 0` in the probes
+# lets SQLite use headlines_by_story, which holds only grouped rows.
 _STORY_HEAD = (
-    "(h.story IS NULL OR NOT EXISTS (SELECT 1 FROM headlines o WHERE o.story = h.story"
+    "(h.story IS NULL OR h.story < 0 OR NOT EXISTS (SELECT 1 FROM headlines o"
+    " WHERE o.story = h.story AND o.story >= 0"
     " AND o.muted = 0 AND (o.sort_key > h.sort_key OR (o.sort_key = h.sort_key"
     " AND o.id < h.id)){sources})"
-    " OR NOT EXISTS (SELECT 1 FROM headlines x WHERE x.story = h.story"
+    " OR NOT EXISTS (SELECT 1 FROM headlines x WHERE x.story = h.story AND x.story >= 0"
     " AND x.source_id <> h.source_id AND x.muted = 0{other_sources}))"
 )
 # Rows after a key in the ticker's order, and rows before it.
