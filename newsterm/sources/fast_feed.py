@@ -11,7 +11,7 @@ from newsterm.models import Headline, Listing
 from newsterm.sources.feed_safety import MAX_FEED_ITEMS
 from newsterm.sources.feeds import MAX_SUMMARY_CHARS, html_to_text
 from newsterm.sources.links import absolute_http_url, same_document_key
-from newsterm.sources.rows import MAX_LABEL_CHARS, MAX_TITLE_CHARS
+from newsterm.sources.rows import MAX_LABEL_CHARS, MAX_TITLE_CHARS, linkless_url
 from newsterm.text import dates
 from newsterm.text.sanitize import one_line
 
@@ -415,10 +415,7 @@ def _headlines(entries: list[_Entry], url: str, tz: tzinfo) -> list[Headline]:
     seen: set[str] = set()
     for entry in entries:
         link = _entry_link(entry, url)
-        if link is None:
-            continue
-        key = same_document_key(link)
-        if key in seen:
+        if link is not None and same_document_key(link) in seen:
             continue
         summary = (_as_text(*entry.summary) if entry.summary else "")[:MAX_SUMMARY_CHARS]
         if not summary and entry.content:
@@ -426,12 +423,17 @@ def _headlines(entries: list[_Entry], url: str, tz: tzinfo) -> list[Headline]:
         title = (_as_text(*entry.title) if entry.title else "")[:MAX_TITLE_CHARS] or summary[:120]
         if not title:
             continue
+        published = _published(entry.times, tz)
+        link = link or linkless_url(url, title, published)
+        key = same_document_key(link)
+        if key in seen:
+            continue
         seen.add(key)
         headlines.append(
             Headline(
                 title=title,
                 url=link,
-                published=_published(entry.times, tz),
+                published=published,
                 label=None,
                 category=_category(entry.tags),
                 summary=summary or None,

@@ -10,7 +10,7 @@ from typing import Any
 from newsterm.models import Headline, Listing
 from newsterm.sources.feed_safety import MAX_FEED_ITEMS, UNREADABLE, FeedRefused, defuse_feed
 from newsterm.sources.links import absolute_http_url, same_document_key
-from newsterm.sources.rows import MAX_LABEL_CHARS, MAX_TITLE_CHARS
+from newsterm.sources.rows import MAX_LABEL_CHARS, MAX_TITLE_CHARS, linkless_url
 from newsterm.text import dates
 from newsterm.text.sanitize import clean_markup, one_line
 
@@ -87,7 +87,7 @@ def _headlines(entries: list[Any], url: str, tz: tzinfo) -> list[Headline]:
     seen: set[str] = set()
     for entry in entries[:MAX_FEED_ITEMS]:
         link = _entry_link(entry, url)
-        if link is None or same_document_key(link) in seen:
+        if link is not None and same_document_key(link) in seen:
             continue
         summary = _summary_text(entry)[:MAX_SUMMARY_CHARS]
         if not summary and entry.get("content"):
@@ -96,12 +96,17 @@ def _headlines(entries: list[Any], url: str, tz: tzinfo) -> list[Headline]:
         title = _text_of(entry, "title")[:MAX_TITLE_CHARS] or summary[:120]
         if not title:
             continue
+        published = _published(entry, tz)
+        # An entry without a usable link (none, javascript:, file:) is shown without one.
+        link = link or linkless_url(url, title, published)
+        if same_document_key(link) in seen:
+            continue
         seen.add(same_document_key(link))
         headlines.append(
             Headline(
                 title=title,
                 url=link,
-                published=_published(entry, tz),
+                published=published,
                 label=None,
                 category=_category(entry),
                 summary=summary or None,

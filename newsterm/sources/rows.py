@@ -62,10 +62,7 @@ def build_headlines(
         if not title:
             continue
         published = item_moment(row, day, tz, reference)
-        url = absolute_http_url(row.href, base)
-        if url is None:
-            when = published.isoformat() if published else ""
-            url = Headline.no_link_url(site, title, when)
+        url = absolute_http_url(row.href, base) or _linkless_url(site, title, published)
         key = same_document_key(url)
         if key in seen:
             continue
@@ -100,6 +97,15 @@ def item_moment(item: ListedItem, day: date, tz: tzinfo, reference: date) -> dat
         return None
     own_day = dates.find_date(text, reference) or attribute_day or day
     return datetime.combine(own_day, clock, tzinfo=tz)
+
+
+def linkless_url(base: str, title: str, published: datetime | None) -> str:
+    """The identifier of an item listed on `base`'s site without a usable link."""
+    return _linkless_url(_site(base), title, published)
+
+
+def _linkless_url(site: str, title: str, published: datetime | None) -> str:
+    return Headline.no_link_url(site, title, published.isoformat() if published else "")
 
 
 def _site(base: str) -> str:

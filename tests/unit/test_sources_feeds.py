@@ -74,7 +74,7 @@ def test_rss_titles_follow_feedparsers_reading_of_their_type():
     assert escaped.title == "Tom & Jerry"
 
 
-def test_links_are_absolute_http_and_items_without_one_are_dropped():
+def test_links_are_absolute_http_and_items_without_one_are_shown_without_a_link():
     body = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
     <entry><title>Relative link entry</title><link href="/a/relative"/></entry>
     <entry><title>Script link entry</title><link href="javascript:alert(1)"/></entry>
@@ -82,9 +82,16 @@ def test_links_are_absolute_http_and_items_without_one_are_dropped():
     <entry><title>FTP link entry</title><link href="ftp://example.org/file"/></entry>
     </feed>"""
     listing = parse(body, "https://example.org/feeds/atom")
-    assert [(h.title, h.url) for h in listing.headlines] == [
-        ("Relative link entry", "https://example.org/a/relative")
+    assert [(h.title, h.link) for h in listing.headlines] == [
+        ("Relative link entry", "https://example.org/a/relative"),
+        ("Script link entry", None),
+        ("FTP link entry", None),
     ]
+    assert not any("javascript" in h.url or "ftp" in h.url for h in listing.headlines)
+    # The same item read again is the same headline (one row in the cache), another is not.
+    again = parse(body, "https://example.org/feeds/atom")
+    assert [h.url for h in again.headlines] == [h.url for h in listing.headlines]
+    assert listing.headlines[1].url != listing.headlines[2].url
 
 
 def test_a_feed_without_items_says_so():
