@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Hashable, Iterable, Iterator
@@ -62,7 +63,7 @@ class NewsDesk:
             "mute": _parsed(settings.mute),
         }
         self._lists: dict[str, list[DeskEntry]] = {}
-        store.mute_matcher = self.is_muted
+        store.mute_matcher = self._is_muted_in
 
     # -- rules ------------------------------------------------------------------------------
 
@@ -127,6 +128,13 @@ class NewsDesk:
     def is_muted(self, headline: Headline) -> bool:
         """Whether a mute rule hides this headline."""
         return bool(self.mute_matches(headline))
+
+    def _is_muted_in(self, headline: Headline, source_url: str) -> bool:
+        # Called for every headline a refresh stores: with no mute rule (the usual case) it
+        # costs no copy of the headline.
+        if not self.rules("mute"):
+            return False
+        return self.is_muted(dataclasses.replace(headline, source=source_url))
 
     def _matches(self, list_name: str, item: Headline | TickerRow) -> list[DeskRule]:
         entries = self.rules(list_name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -59,9 +58,10 @@ def page_places(moments: list[float | None]) -> list[float | None]:
 class HeadlineRoom(StoreConnection):
     """What the ticker shows: headlines per source, newest first, with read state."""
 
-    mute_matcher: Callable[[Headline], bool] | None = None
-    """Whether a mute rule hides a headline (set by newsterm.library.desk): each stored headline's
-    muted flag is set from it as it is written, so a muted one is never shown even briefly."""
+    mute_matcher: Callable[[Headline, str], bool] | None = None
+    """Whether a mute rule hides a headline listed by the source at a URL (set by
+    newsterm.library.desk): each stored headline's muted flag is set from it as it is written,
+    so a muted one is never shown even briefly."""
 
     def store_listing(
         self,
@@ -97,7 +97,7 @@ class HeadlineRoom(StoreConnection):
                     h.summary,
                     _offset_minutes(published),
                     place,  # the sort key: the item's time, or its place on the page
-                    int(bool(matcher(dataclasses.replace(h, source=source.url)))) if matcher else 0,
+                    int(bool(matcher(h, source.url))) if matcher else 0,
                 )
             )
         first_per_key: dict[int, tuple] = {}

@@ -85,7 +85,7 @@ def _listing(count: int) -> list[Headline]:
 def test_muted_rows_leave_every_ticker_query_and_come_back_when_asked_for(tmp_path):
     with open_store(tmp_path / "c.sqlite3") as store:
         source = store.add_source(Source("https://e.example/news"))
-        store.mute_matcher = lambda h: h.title.startswith("Sport")
+        store.mute_matcher = lambda h, source: h.title.startswith("Sport")
         store.store_listing(source, _listing(30))
         shown = store.ticker_page(limit=100)
         assert len(shown) == 20 and not any(r.title.startswith("Sport") for r in shown)
@@ -121,7 +121,7 @@ def test_applying_new_mute_rules_recomputes_only_changed_flags(tmp_path):
 def test_a_title_seen_again_changed_gets_its_muted_flag_again(tmp_path):
     with open_store(tmp_path / "c.sqlite3") as store:
         source = store.add_source(Source("https://e.example/news"))
-        store.mute_matcher = lambda h: "derby" in h.title
+        store.mute_matcher = lambda h, source: "derby" in h.title
         store.store_listing(source, [Headline("Budget vote", "https://e.example/1", NOON)])
         assert store.muted_count() == 0
         store.store_listing(source, [Headline("Budget derby", "https://e.example/1", NOON)])
