@@ -38,8 +38,9 @@ class DeskRule:
             return _has_phrase(words(headline.title or ""), self.terms)
         if self.kind == "label":
             return bool(headline.label) and tuple(words(headline.label or "")) == self.terms
+        # The link, not the url: a headline without a link has an identifier of ours there.
         return _same_source(self.terms, headline.source or "") or _same_source(
-            self.terms, headline.url or ""
+            self.terms, headline.link or ""
         )
 
 

@@ -53,16 +53,22 @@ def build_headlines(
     headlines: list[Headline] = []
     seen: set[str] = set()
     day = page_day
+    day_text = ""
     site = _site(base)
     for row in rows:
         if isinstance(row, DayHeader):
             day = dates.find_date(row.text, reference) or day
+            day_text = row.text
             continue
         title = one_line(row.title)[:MAX_TITLE_CHARS]
         if not title:
             continue
         published = item_moment(row, day, tz, reference)
-        url = absolute_http_url(row.href, base) or _linkless_url(site, title, published)
+        # A linkless item is known by what the page writes (its day header and time), not by
+        # the date inferred for it: a bare "19:40" still listed after midnight is one row.
+        url = absolute_http_url(row.href, base) or Headline.no_link_url(
+            site, title, "\n".join((day_text, row.when_attr or "", row.when_text or ""))
+        )
         key = same_document_key(url)
         if key in seen:
             continue
@@ -100,12 +106,9 @@ def item_moment(item: ListedItem, day: date, tz: tzinfo, reference: date) -> dat
 
 
 def linkless_url(base: str, title: str, published: datetime | None) -> str:
-    """The identifier of an item listed on `base`'s site without a usable link."""
-    return _linkless_url(_site(base), title, published)
-
-
-def _linkless_url(site: str, title: str, published: datetime | None) -> str:
-    return Headline.no_link_url(site, title, published.isoformat() if published else "")
+    """The identifier of a feed entry on `base`'s site without a usable link (a feed states
+    its entries' dates, so the date is part of what the entry says)."""
+    return Headline.no_link_url(_site(base), title, published.isoformat() if published else "")
 
 
 def _site(base: str) -> str:

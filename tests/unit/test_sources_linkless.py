@@ -119,3 +119,29 @@ def test_a_page_of_only_linked_items_reads_as_before():
     page = DETECTED.replace('href="javascript:void(0)"', 'href="/a/alert"')
     listing = parse(page.encode(), "https://example.org/news", timezone="Europe/Kyiv")
     assert listing.headlines[1].link == "https://example.org/a/alert"
+
+
+def test_a_linkless_item_with_only_a_clock_time_is_one_headline_after_midnight():
+    """The day of a bare "19:40" is inferred (today, the page's date, the served date) and
+    changes at midnight; the item the page still lists is the same item."""
+    page = DETECTED.replace("<h2>Friday, May 16, 2025</h2>", "").encode()
+    evening = parse(page, "https://example.org/news", timezone="Europe/Kyiv", today=TODAY)
+    morning = parse(
+        page, "https://example.org/news", timezone="Europe/Kyiv", today=date(2025, 5, 17)
+    )
+    assert [h.published.day for h in evening.headlines] == [16] * 5
+    assert [h.published.day for h in morning.headlines] == [17] * 5
+    assert [h.url for h in evening.headlines if h.link is None] == [
+        h.url for h in morning.headlines if h.link is None
+    ]
+
+
+def test_a_source_rule_never_matches_the_identifier_of_a_headline_without_a_link():
+    from newsterm.desk_rules import parse_rule
+
+    [linkless, *_] = [
+        h for h in parse(DETECTED.encode(), "https://example.org/news").headlines if h.link is None
+    ]
+    linkless.source = "https://example.org/news"
+    assert not parse_rule("source:newsterm").matches(linkless)
+    assert parse_rule("source:example.org").matches(linkless)
