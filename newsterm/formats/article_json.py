@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from newsterm.extract.json_ld import valid_unicode
-from newsterm.formats.article_blocks import blocks_from_json, blocks_to_json
 from newsterm.models import Article
+from newsterm.store.blocks_json import blocks_from_json, blocks_to_json
 
 
 def article_to_json(article: Article) -> dict[str, Any]:
@@ -37,7 +37,7 @@ def article_from_json(data: dict[str, Any]) -> Article:
 
     JSON may hold half of a surrogate pair ("\\ud800"), which no str can be encoded
     with: such characters become U+FFFD, so an article read back always prints. Blocks
-    that are not valid (see formats.article_blocks) read as none.
+    that are not valid (see store.blocks_json) read as none.
     """
     data = valid_unicode(data, 0)
     return Article(

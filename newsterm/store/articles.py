@@ -7,8 +7,8 @@ import sqlite3
 import time
 from collections.abc import Iterable
 
-from newsterm.formats.article_blocks import encode_blocks
 from newsterm.models import Article
+from newsterm.store.blocks_json import encode_blocks
 from newsterm.store.connection import StoreConnection
 from newsterm.store.errors import StoreError
 from newsterm.store.records import (

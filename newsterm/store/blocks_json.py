@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -36,7 +37,8 @@ def blocks_to_json(blocks: list[BodyBlock]) -> dict[str, Any]:
     A span is ["text"], ["text", "https://…"] for a link, or ["text", href-or-null, "bi"]
     with its marks; fields at their defaults are left out.
     """
-    return {"version": FORMAT_VERSION, "blocks": [_block_to_json(block) for block in blocks]}
+    pieces = (piece for block in blocks for piece in _within_caps(block))
+    return {"version": FORMAT_VERSION, "blocks": [_block_to_json(piece) for piece in pieces]}
 
 
 def blocks_from_json(data: object) -> list[BodyBlock] | None:
@@ -46,7 +48,7 @@ def blocks_from_json(data: object) -> list[BodyBlock] | None:
             raise _Unreadable("not a known version")
         blocks = _sized_list(data.get("blocks"), MAX_BLOCKS)
         return [_block_from_json(item) for item in blocks]
-    except _Unreadable:
+    except (_Unreadable, TypeError, ValueError):  # the last two: a backstop for what is missed
         return None
 
 
@@ -68,6 +70,24 @@ def decode_blocks(value: object) -> list[BodyBlock]:
     except (ValueError, RecursionError):
         return []
     return blocks_from_json(data) or []
+
+
+def _within_caps(block: BodyBlock) -> list[BodyBlock]:
+    """The block, or consecutive blocks of its kind that each stay within the read caps: a
+    2,500-item list is two lists, where one over the cap would cost every block's structure."""
+    parts = [
+        ("spans", MAX_SPANS, block.spans),
+        ("items", MAX_ITEMS, block.items),
+        ("lines", MAX_LINES, block.lines),
+        ("rows", MAX_ROWS, block.rows),
+    ]
+    for field, cap, values in parts:
+        if len(values) > cap:
+            return [
+                dataclasses.replace(block, **{field: values[start : start + cap]})
+                for start in range(0, len(values), cap)
+            ]
+    return [block]
 
 
 def _block_to_json(block: BodyBlock) -> dict[str, Any]:
@@ -102,7 +122,7 @@ def _block_from_json(data: object) -> BodyBlock:
     if not isinstance(data, dict):
         raise _Unreadable("a block is not an object")
     kind = data.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:  # a list or object is not hashable
         raise _Unreadable("unknown kind")
     return BodyBlock(
         kind=kind,

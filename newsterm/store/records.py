@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsterm.formats.article_blocks import decode_blocks
 from newsterm.models import Article, BodyBlock, Headline, Source
+from newsterm.store.blocks_json import decode_blocks
 from newsterm.text.sanitize import clean_text
 
 # The latest time the store keeps or hands out: the last day of year 9998, so that its

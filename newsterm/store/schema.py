@@ -374,7 +374,7 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX headlines_ungrouped ON headlines (id) WHERE story IS NULL;
     """,
     # Version 8: an article keeps its body as the extractor's blocks (JSON, see
-    # newsterm.formats.article_blocks), which the reader draws without parsing Markdown
+    # newsterm.store.blocks_json), which the reader draws without parsing Markdown
     # back; a revision keeps the blocks it had. NULL: cached before blocks were kept (the
     # reader shows such an article's plain text; opening it extracts it again).
     8: """

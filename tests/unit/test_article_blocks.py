@@ -11,16 +11,16 @@ from hypothesis import strategies as st
 from lxml.html import fragment_fromstring
 
 from newsterm.extract.blocks import blocks_from_element, body_blocks
-from newsterm.formats.article_blocks import (
+from newsterm.formats.article_json import article_from_json, article_to_json
+from newsterm.models import Article, BodyBlock, ListItem, Span
+from newsterm.store import open_store
+from newsterm.store.blocks_json import (
     MAX_JSON_CHARS,
     blocks_from_json,
     blocks_to_json,
     decode_blocks,
     encode_blocks,
 )
-from newsterm.formats.article_json import article_from_json, article_to_json
-from newsterm.models import Article, BodyBlock, ListItem, Span
-from newsterm.store import open_store
 
 BASE = "https://news.example/story"
 
@@ -160,7 +160,7 @@ json_values = st.recursive(
     max_leaves=30,
 )
 block_like = st.fixed_dictionaries(
-    {"kind": st.sampled_from(["paragraph", "heading", "list", "code", "table", "x"])},
+    {"kind": st.sampled_from(["paragraph", "heading", "list", "code", "table", "x"]) | json_values},
     optional={
         "spans": json_values,
         "level": json_values,
@@ -216,3 +216,31 @@ def test_a_list_nested_past_the_cap_keeps_its_blocks_at_the_deepest_depth():
 def test_blocks_past_a_cap_are_not_kept_so_the_reader_shows_plain_text():
     wide = BodyBlock("table", rows=(tuple(str(n) for n in range(100)),))
     assert encode_blocks([wide]) == ""
+
+
+def test_a_list_longer_than_the_read_cap_is_kept_whole_as_consecutive_lists():
+    items = tuple(ListItem(f"{n}.", (Span(f"Entry {n}"),)) for n in range(1, 4501))
+    before = BodyBlock("paragraph", (Span("Contents"),))
+    blocks = decode_blocks(encode_blocks([before, BodyBlock("list", items=items)]))
+    assert blocks[0] == before
+    assert [len(block.items) for block in blocks[1:]] == [2000, 2000, 500]
+    assert tuple(item for block in blocks[1:] for item in block.items) == items
+
+
+def test_a_saved_article_whose_cached_blocks_are_any_json_reads_back_with_its_text(tmp_path):
+    url = "http://127.0.0.1:9/a/saved"
+    with open_store(tmp_path / "newsterm.sqlite3") as store:
+        store.put_article(Article(url, "Saved", "Its text.", "Its text."))
+        store.set_saved(url, True)
+    db = sqlite3.connect(tmp_path / "newsterm.sqlite3")
+    for kind in ("[]", "{}", '{"a": 1}', "[[1]]"):
+        with db:
+            db.execute(
+                "UPDATE articles SET blocks = ? WHERE url = ?",
+                (f'{{"version": 1, "blocks": [{{"kind": {kind}}}]}}', url),
+            )
+        with open_store(tmp_path / "newsterm.sqlite3") as store:
+            stored = store.get_article(url)
+            assert stored.article.text == "Its text." and stored.article.blocks == []
+            assert [s.article.url for s in store.saved()] == [url]
+    db.close()
