@@ -93,12 +93,16 @@ def hostile_feeds(draw: st.DrawFn) -> tuple[bytes, str | None]:
 
 
 def _check_listing(listing: Listing) -> None:
-    """A listing as the contract says: headlines or a reason, http(s) links, clean text."""
+    """A listing as the contract says: headlines or a reason, http(s) links or none (our
+    identifier of a headline without a link, which holds nothing of the page), clean text."""
     assert isinstance(listing, Listing)
     assert listing.headlines or listing.reason
     assert not (listing.reason or "").startswith(UNEXPECTED), listing.reason
     for headline in listing.headlines:
-        assert headline.url.startswith(("http://", "https://")), headline.url
+        if headline.link is None:
+            assert re.fullmatch("newsterm:nolink/[0-9a-f]{24}", headline.url), headline.url
+        else:
+            assert headline.url.startswith(("http://", "https://")), headline.url
         for text in (headline.title, headline.summary or "", headline.label or "", headline.url):
             assert not UNSAFE.search(text), text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date, datetime
@@ -232,7 +233,10 @@ def _check_listing(listing: Listing) -> None:
     # parse() turns an internal error into this reason; on these inputs none may happen.
     assert not (listing.reason or "").startswith(UNEXPECTED)
     for headline in listing.headlines:
-        assert headline.url.startswith(("http://", "https://"))
+        # An http(s) link, or our identifier of an item listed without one (nothing of the page).
+        assert headline.url.startswith(("http://", "https://")) or re.fullmatch(
+            "newsterm:nolink/[0-9a-f]{24}", headline.url
+        )
         assert headline.title and "\n" not in headline.title and "\u202e" not in headline.title
         assert headline.published is None or headline.published.tzinfo is not None
 
