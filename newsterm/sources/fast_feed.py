@@ -285,10 +285,15 @@ def _read_entry(item: Any, atom: bool) -> _Entry:
     _check_attributes(item, set())
     entry = _Entry()
     media_titles = 0
+    after_source = False
     for child in item:
         if not isinstance(child.tag, str):
             continue  # a comment or processing instruction between fields means nothing
         name = _name(child)
+        if name == "source":
+            after_source = True
+        elif name == "media:title" and after_source:
+            raise NotOrdinary  # feedparser's <source> resets its title depth: this one wins
         if name == "title":
             if entry.title is not None:
                 raise NotOrdinary  # which title wins depends on depths and order
@@ -379,9 +384,18 @@ def _read_category(element: Any, entry: _Entry) -> None:
         _add_tag(entry.tags, value, None, None)
 
 
+# Only an entry's first named tag is used: past this many, a later one changes nothing, and
+# checking each against all the others would cost quadratic time on a hostile feed.
+_MAX_TAGS = 64
+
+
 def _add_tag(tags: list[list[str | None]], term: Any, scheme: Any, label: Any) -> None:
     if not term and not scheme and not label:
         return
+    if len(tags) >= _MAX_TAGS:
+        if any(tag[0] or tag[2] for tag in tags[:-1]):
+            return
+        raise NotOrdinary  # dozens of tags with neither term nor label: feedparser decides
     tag = [term, scheme, label]
     if tag not in tags:
         tags.append(tag)

@@ -73,10 +73,14 @@ class MaintenanceRoom(StoreConnection):
             # the first id first seen after it (FIRST_SEEN_SLACK), so only the old rows are
             # read, from the start of the table, with no index of times. (NOT INDEXED: when
             # many rows share a time, SQLite may prefer skipping through the time index.)
+            # A first_seen in the future (a refresh while the clock ran ahead) or not a number
+            # (a hand edit) cannot be that first id: it would stay oldest by id for good and
+            # keep every row after it. Skipping it only ever narrows the delete below.
             newer = db.execute(
-                "SELECT coalesce((SELECT id FROM headlines WHERE first_seen >= ? ORDER BY id"
-                " LIMIT 1), (SELECT max(id) + 1 FROM headlines), 0)",
-                (headline_cutoff + FIRST_SEEN_SLACK,),
+                "SELECT coalesce((SELECT id FROM headlines WHERE first_seen >= ?"
+                " AND first_seen <= ? AND typeof(first_seen) IN ('integer', 'real')"
+                " ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM headlines), 0)",
+                (headline_cutoff + FIRST_SEEN_SLACK, now + FIRST_SEEN_SLACK),
             ).fetchone()[0]
             dropped = db.execute(
                 # CROSS JOIN: start from the few saved rows, not from every article.

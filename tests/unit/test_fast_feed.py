@@ -482,3 +482,19 @@ def test_a_failure_of_the_fast_reader_leaves_the_feed_to_feedparser(monkeypatch)
 
     monkeypatch.setattr(fast_feed, "_headlines", broken)
     assert parse_feed(body, BASE, "application/rss+xml", TZ) == expected
+
+
+def test_a_media_title_after_a_source_reads_the_same() -> None:
+    """feedparser's <source> resets its title depth, so a media:title after it wins."""
+    root = ' xmlns:media="http://search.yahoo.com/mrss/"'
+    item = (
+        '<item><title>A</title><source url="https://other.example/rss">Other</source>'
+        "<media:title>M</media:title><link>https://news.example.org/a</link></item>"
+    )
+    both_ways(rss(item, root=root))
+
+
+def test_thousands_of_categories_read_the_same() -> None:
+    tags = "".join(f"<category>Tag {n}</category>" for n in range(3000))
+    both_ways(rss(f"<item><title>A</title><link>/a</link>{tags}</item>"))
+    assert takes_fast_path(rss(f"<item><title>A</title><link>/a</link>{tags}</item>"))

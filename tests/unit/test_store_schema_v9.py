@@ -225,3 +225,23 @@ def test_times_of_sight_are_whole_seconds_rounded_up(tmp_path):
         store.store_listing(source, [undated], now=moment + 60.5)
         seen = store._db.execute("SELECT first_seen, last_seen FROM headlines").fetchone()
         assert tuple(seen) == (NOON.timestamp() + 1, NOON.timestamp() + 61)
+
+
+def test_a_headline_first_seen_in_the_future_does_not_stop_eviction(tmp_path):
+    """A refresh while the clock ran a year ahead: that row must not keep every later one."""
+    now = NOON.timestamp()
+    with open_store(tmp_path / "cache.sqlite3") as store:
+        source = store.add_source(Source("https://one.example/news"))
+        ahead = [Headline("From a clock ahead", "https://one.example/ahead", NOON)]
+        store.store_listing(source, ahead, now=now + 365 * DAY)
+        for n in range(5):
+            old = [Headline(f"Old {n}", f"https://one.example/old/{n}", NOON)]
+            store.store_listing(source, old, now=now + n)
+        store.evict(
+            article_max_age_days=30,
+            budget_bytes=10**9,
+            headline_max_age_days=30,
+            now=now + 60 * DAY,
+        )
+        left = {r.title for r in store.ticker_page(limit=100)}
+        assert left == {"From a clock ahead"}
