@@ -9,9 +9,9 @@ from typing import Any
 
 from newsterm.models import Headline, Listing
 from newsterm.sources.feed_safety import MAX_FEED_ITEMS
-from newsterm.sources.feeds import MAX_SUMMARY_CHARS, html_to_text
-from newsterm.sources.links import absolute_http_url, same_document_key
-from newsterm.sources.rows import MAX_LABEL_CHARS, MAX_TITLE_CHARS, linkless_url
+from newsterm.sources.feeds import MAX_SUMMARY_CHARS, EntryReading, feed_headlines, html_to_text
+from newsterm.sources.links import absolute_http_url
+from newsterm.sources.rows import MAX_LABEL_CHARS
 from newsterm.text import dates
 from newsterm.text.sanitize import one_line
 
@@ -425,35 +425,21 @@ def _check_inert(element: Any, name: str) -> int:
 
 def _headlines(entries: list[_Entry], url: str, tz: tzinfo) -> list[Headline]:
     """As feeds._headlines does with feedparser's entries."""
-    headlines: list[Headline] = []
-    seen: set[str] = set()
-    for entry in entries:
-        link = _entry_link(entry, url)
-        if link is not None and same_document_key(link) in seen:
-            continue
-        summary = (_as_text(*entry.summary) if entry.summary else "")[:MAX_SUMMARY_CHARS]
-        if not summary and entry.content:
-            summary = _as_text(*entry.content)[:MAX_SUMMARY_CHARS]
-        title = (_as_text(*entry.title) if entry.title else "")[:MAX_TITLE_CHARS] or summary[:120]
-        if not title:
-            continue
-        published = _published(entry.times, tz)
-        link = link or linkless_url(url, title, published)
-        key = same_document_key(link)
-        if key in seen:
-            continue
-        seen.add(key)
-        headlines.append(
-            Headline(
-                title=title,
-                url=link,
-                published=published,
-                label=None,
-                category=_category(entry.tags),
-                summary=summary or None,
-            )
-        )
-    return headlines
+    reading = EntryReading(
+        link=lambda entry: _entry_link(entry, url),
+        summary=_summary_or_content,
+        title=lambda entry: _as_text(*entry.title) if entry.title else "",
+        published=lambda entry: _published(entry.times, tz),
+        category=lambda entry: _category(entry.tags),
+    )
+    return feed_headlines(entries, url, reading)
+
+
+def _summary_or_content(entry: _Entry) -> str:
+    summary = (_as_text(*entry.summary) if entry.summary else "")[:MAX_SUMMARY_CHARS]
+    if not summary and entry.content:
+        summary = _as_text(*entry.content)
+    return summary
 
 
 def _entry_link(entry: _Entry, base: str) -> str | None:

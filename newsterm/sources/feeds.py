@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsterm.models import Headline, Listing
 from newsterm.sources.feed_safety import MAX_FEED_ITEMS, UNREADABLE, FeedRefused, defuse_feed
@@ -82,22 +83,31 @@ def _parse_with_feedparser(safe: bytes, url: str, tz: tzinfo) -> Listing:
     return Listing(headlines, _next_page(feed, url), [], kind, title)
 
 
-def _headlines(entries: list[Any], url: str, tz: tzinfo) -> list[Headline]:
+class EntryReading(NamedTuple):
+    """How one feed reader reads the parts of its entries that become a Headline."""
+
+    link: Callable[[Any], str | None]
+    summary: Callable[[Any], str]
+    title: Callable[[Any], str]
+    published: Callable[[Any], datetime | None]
+    category: Callable[[Any], str | None]
+
+
+def feed_headlines(entries: Iterable[Any], url: str, reading: EntryReading) -> list[Headline]:
+    """Headlines from feed entries, each part read only when the entry is still wanted: a link
+    already listed skips the entry, an entry without a title is dropped, and one without a
+    usable link (none, javascript:, file:) is shown without one."""
     headlines: list[Headline] = []
     seen: set[str] = set()
-    for entry in entries[:MAX_FEED_ITEMS]:
-        link = _entry_link(entry, url)
+    for entry in entries:
+        link = reading.link(entry)
         if link is not None and same_document_key(link) in seen:
             continue
-        summary = _summary_text(entry)[:MAX_SUMMARY_CHARS]
-        if not summary and entry.get("content"):
-            first = entry["content"][0]
-            summary = _as_text(first.get("value", ""), first.get("type", ""))[:MAX_SUMMARY_CHARS]
-        title = _text_of(entry, "title")[:MAX_TITLE_CHARS] or summary[:120]
+        summary = reading.summary(entry)[:MAX_SUMMARY_CHARS]
+        title = reading.title(entry)[:MAX_TITLE_CHARS] or summary[:120]
         if not title:
             continue
-        published = _published(entry, tz)
-        # An entry without a usable link (none, javascript:, file:) is shown without one.
+        published = reading.published(entry)
         link = link or linkless_url(url, title, published)
         if same_document_key(link) in seen:
             continue
@@ -108,11 +118,30 @@ def _headlines(entries: list[Any], url: str, tz: tzinfo) -> list[Headline]:
                 url=link,
                 published=published,
                 label=None,
-                category=_category(entry),
+                category=reading.category(entry),
                 summary=summary or None,
             )
         )
     return headlines
+
+
+def _headlines(entries: list[Any], url: str, tz: tzinfo) -> list[Headline]:
+    reading = EntryReading(
+        link=lambda entry: _entry_link(entry, url),
+        summary=_summary_or_content,
+        title=lambda entry: _text_of(entry, "title"),
+        published=lambda entry: _published(entry, tz),
+        category=_category,
+    )
+    return feed_headlines(entries[:MAX_FEED_ITEMS], url, reading)
+
+
+def _summary_or_content(entry: Any) -> str:
+    summary = _summary_text(entry)[:MAX_SUMMARY_CHARS]
+    if not summary and entry.get("content"):
+        first = entry["content"][0]
+        summary = _as_text(first.get("value", ""), first.get("type", ""))
+    return summary
 
 
 def _summary_text(entry: Any) -> str:
