@@ -60,15 +60,24 @@ def choose_title(
     metas = [_as_others_state(text, everyone) for text in metas]
     page_title = _as_others_state(page_title, everyone)
     site_key = title_key(site_name or "")
+    # An <h1> speaks without its marked kicker: its whole text is no vote for one.
+    plain_or_whole = zip(h1_titles, h1_without_kickers or [], strict=False)
+    shown_h1s = [plain or whole for whole, plain in plain_or_whole] or h1_titles
+    stated = [text for text in [*metas, page_title] if text and not _is_affix(text, everyone)]
     if headline:
         headline = _whole_of_truncated(headline, [*h1_titles, *metas]) or headline
-        # An <h1> speaks without its marked kicker: its whole text is no vote for one.
-        plain_or_whole = zip(h1_titles, h1_without_kickers or [], strict=False)
-        shown_h1s = [plain or whole for whole, plain in plain_or_whole] or h1_titles
         headline = without_kicker(headline, [*shown_h1s, *metas])
         if len(title_key(headline)) >= 3:
             return _most_stated_spelling(headline, [*metas, page_title, *h1_titles])[:500]
-    stated = [text for text in [*metas, page_title] if text and not _is_affix(text, everyone)]
+    elif metas and metas[0] in stated and not _only_names_site(metas[0], site_key, url):
+        # Without JSON-LD, the first meta title (og:title) is the statement made for the
+        # article alone, less a kicker in front of what the page prints as its headline
+        # (unless the <h1> prints that kicker too); spelt as printed.
+        shared = metas[0]
+        if _compact(shared) not in {_compact(text) for text in h1_titles}:
+            shared = without_kicker(shared, shown_h1s)
+        if len(title_key(shared)) >= 3:
+            return (_confirmed_h1([*plain_h1s, *h1_titles], [shared], site_key) or shared)[:500]
     printed = _confirmed_h1([*plain_h1s, *h1_titles], stated, site_key)
     if printed:
         return printed[:500]
