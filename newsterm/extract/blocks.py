@@ -474,7 +474,9 @@ def tidy_spans(spans: list[Span], *, line_breaks: bool = True) -> tuple[Span, ..
     Their text joined is the block's `text`. The space between two differently styled
     spans goes to a plain neighbour, so no link or emphasis starts or ends with one.
     """
-    tidy: list[Span] = []
+    # Each run's text is kept as a list of parts and joined once at the end: joining word
+    # by word copies a long paragraph's text once per word (quadratic on a manual page).
+    tidy: list[_TidyRun] = []
     pending = ""  # the white space owed before the next word: "", " " or a line break
     for span in spans:
         for token in _SPAN_TOKENS.findall(span.text):
@@ -483,31 +485,38 @@ def tidy_spans(spans: list[Span], *, line_breaks: bool = True) -> tuple[Span, ..
             elif token.isspace():
                 pending = pending or (" " if tidy else "")
             else:
-                _append_span(tidy, pending, Span(token, span.href, span.marks))
+                _append_word(tidy, pending, token, span.href, span.marks)
                 pending = ""
-    return tuple(tidy)
+    return tuple(Span("".join(run.parts), run.href, run.marks) for run in tidy)
 
 
-def _append_span(tidy: list[Span], gap: str, span: Span) -> None:
-    """Add a word's span after `gap`; the gap joins whichever neighbour it does not restyle
+@dataclass(slots=True)
+class _TidyRun:
+    """A span being built: its text's parts, its link and its marks."""
+
+    parts: list[str]
+    href: str | None
+    marks: str
+
+
+def _append_word(tidy: list[_TidyRun], gap: str, word: str, href: str | None, marks: str) -> None:
+    """Add a word after `gap`; the gap joins whichever neighbour it does not restyle
     (inside one link it stays in the link, so the link reads as one)."""
     last = tidy[-1] if tidy else None
-    if last is None or not gap:
-        if last is not None and (last.href, last.marks) == (span.href, span.marks):
-            tidy[-1] = Span(last.text + span.text, span.href, span.marks)
-        else:
-            tidy.append(span)
-        return
-    shared_href = last.href if last.href == span.href else None
-    if (last.href, last.marks) == (span.href, span.marks):
-        tidy[-1] = Span(last.text + gap + span.text, span.href, span.marks)
-    elif not last.marks and last.href == shared_href:
-        tidy[-1] = Span(last.text + gap, last.href, "")
-        tidy.append(span)
-    elif not span.marks and span.href == shared_href:
-        tidy.append(Span(gap + span.text, span.href, ""))
+    if last is not None and (last.href, last.marks) == (href, marks):
+        last.parts.extend((gap, word) if gap else (word,))
+    elif last is None or not gap:
+        tidy.append(_TidyRun([word], href, marks))
     else:
-        tidy.extend((Span(gap, shared_href), span))
+        shared_href = last.href if last.href == href else None
+        if not last.marks and last.href == shared_href:
+            last.parts.append(gap)
+            tidy.append(_TidyRun([word], href, marks))
+        elif not marks and href == shared_href:
+            tidy.append(_TidyRun([gap, word], href, ""))
+        else:
+            tidy.append(_TidyRun([gap], shared_href, ""))
+            tidy.append(_TidyRun([word], href, marks))
 
 
 def _with_mark(marks: str, mark: str) -> str:
