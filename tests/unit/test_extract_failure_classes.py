@@ -262,3 +262,22 @@ def test_a_fact_box_of_prose_inside_the_story_is_not_the_story(box_class: str, b
         assert sentence in shown
     for box_text in ("Facts about postnatal depression", "About one in ten mothers", "Signs"):
         assert box_text not in shown
+
+
+def test_a_long_page_of_release_notes_is_read_to_its_last_section():
+    # Release notes or a long wiki article: thousands of list items, each with a link and
+    # inline code, about 18,000 elements; the oldest release is at the bottom.
+    item = (
+        '<li><a href="/pull/{n}">Make <code>read_{n}</code> accept a buffer</a> so that'
+        " callers can reuse memory between calls, item {n}.</li>"
+    )
+    sections = []
+    for version in range(60, 0, -1):
+        items = "".join(item.format(n=version * 1000 + i) for i in range(100))
+        sections.append(f"<h2>Version 1.{version}</h2><p>Released in spring.</p><ul>{items}</ul>")
+    page = f"<html><body><main>{''.join(sections)}</main></body></html>"
+    assert page.count("<li>") * 3 > 15_000
+    text = extract_article(page.encode(), "https://docs.tidewatch.example/releases").text
+    assert "Version 1.60" in text
+    assert "Version 1.1\n" in text
+    assert "Make read_1099 accept a buffer" in text

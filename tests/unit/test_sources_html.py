@@ -296,9 +296,9 @@ def test_a_list_longer_than_the_article_element_cap_is_kept_whole():
 
     item = '<li><span>{h:02d}:{m:02d}</span> <a href="/a/{i}">Story {i} of the long day</a></li>'
     rows = [item.format(h=23 - i // 60 % 24, m=59 - i % 60, i=i) for i in range(1800)]
-    # Each row's <li>, <span> and <a>, wrapped in five <div>s: 14,400 elements.
-    padded = ["<div>" * 5 + row + "</div>" * 5 for row in rows]
+    # Each row's <li>, <span> and <a>, wrapped in twelve <div>s: 27,000 elements.
+    padded = ["<div>" * 12 + row + "</div>" * 12 for row in rows]
     body = ("<html><body><ul>" + "".join(padded) + "</ul></body></html>").encode()
     listing = parse(body, "https://example.org/news", today=TODAY)
-    assert 1800 * 8 > MAX_ELEMENTS
+    assert 1800 * 15 > MAX_ELEMENTS
     assert len(listing.headlines) == 1800
