@@ -301,6 +301,9 @@ _TEASER_CHARS = 300
 _TEMPLATE_KEY = re.compile(r"^[a-z][a-z0-9]*(?:[_./][a-z0-9]+)+$")
 
 
+_CODE_TAGS = frozenset({"pre", "code"})
+
+
 def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> None:
     """Remove page chrome from a parsed page in place, before readability sees it.
 
@@ -335,7 +338,9 @@ def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> No
             ):
                 # readability drops "twitter…" classes and weighs "social-media" down.
                 child.set("class", "embedded-post")
-            stack.append(child)
+            # Code is text whatever its highlighter classes its parts ("hljs-comment").
+            if tag not in _CODE_TAGS:
+                stack.append(child)
 
 
 def _unwrap_void_media(element: HtmlElement) -> None:

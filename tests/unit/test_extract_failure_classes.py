@@ -281,3 +281,21 @@ def test_a_long_page_of_release_notes_is_read_to_its_last_section():
     assert "Version 1.60" in text
     assert "Version 1.1\n" in text
     assert "Make read_1099 accept a buffer" in text
+
+
+def test_comments_in_a_highlighted_code_block_are_code_not_a_comment_section():
+    # Syntax highlighters class a code comment "comment" (hljs-comment, c1, token comment),
+    # the word that names a page's reader comments.
+    code = (
+        '<pre><code class="language-c"><span class="hljs-comment">// Open the station file'
+        " before the loop starts.</span>\n"
+        '<span class="hljs-keyword">int</span> fd = open(path, O_RDONLY);\n'
+        '<span class="token comment">/* Read every tide table */</span>\n'
+        'read_tides(fd); <span class="c1"># a comment</span></code></pre>'
+    )
+    prose = "<p>The reader opens the station file once and reads every table from it.</p>" * 4
+    page = f"<html><body><main><h1>Reading tides</h1>{prose}{code}{prose}</main></body></html>"
+    text = extract_article(page.encode(), "https://docs.tidewatch.example/tides").text
+    assert "// Open the station file before the loop starts." in text
+    assert "/* Read every tide table */" in text
+    assert "read_tides(fd); # a comment" in text
