@@ -151,15 +151,19 @@ class NewsDesk:
             if self.watch_matches(row):
                 yield row
 
+    def watch_mark(self) -> int:
+        """Where the headlines stored from now on begin: give it to `new_watch_matches`."""
+        return self.store.newest_row_id()
+
     def new_watch_matches(
-        self, since: float, limit: int = 100
+        self, mark: int, limit: int = 100
     ) -> list[tuple[TickerRow, list[DeskRule]]]:
-        """Shown headlines first stored after `since` (epoch seconds) that a watch rule
-        matches, newest first, with the rules: what a notification announces."""
+        """Shown headlines stored since `watch_mark` gave `mark` that a watch rule matches,
+        newest first, with the rules: what a notification announces."""
         if not self.rules("watch"):
             return []
         found = []
-        for row in self.store.rows_first_seen_after(since):
+        for row in self.store.rows_added_after(mark):
             rules = self.watch_matches(row)
             if rules:
                 found.append((row, rules))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from newsterm.models import Headline
 from newsterm.store.connection import StoreConnection
-from newsterm.store.headlines import FIRST_SEEN_SLACK, source_filter
+from newsterm.store.headlines import source_filter
 from newsterm.store.records import (
     TickerRow,
     headline_from_row,
@@ -206,24 +206,24 @@ class DeskRoom(StoreConnection):
 
     # -- watch ------------------------------------------------------------------------------
 
-    def rows_first_seen_after(self, moment: float, limit: int = 1000) -> list[TickerRow]:
-        """Shown headlines first stored after `moment`, newest first (for new watch matches)."""
+    def newest_row_id(self) -> int:
+        """The id of the newest headline (0 when there is none): rows are numbered as they
+        are first stored, so the rows a refresh adds are those above it."""
+        return self._read("SELECT coalesce(max(id), 0) FROM headlines")[0][0]
+
+    def rows_added_after(self, row_id: int, limit: int = 1000) -> list[TickerRow]:
+        """Shown headlines stored after the row `row_id`, newest first (new watch matches).
+
+        By id, not by time: a time of sight is rounded to the second, so a refresh starting
+        within a second of the last write would count that write's rows as its own."""
         where, params = source_filter(None)
         joiner = "AND" if where else "WHERE"
-        # The rows first seen after `moment` are the newest ids (FIRST_SEEN_SLACK): the
-        # walk down from the last id stops at the first row older than that by the slack.
-        older = self._read(
-            "SELECT coalesce((SELECT id FROM headlines WHERE first_seen <= ?"
-            " ORDER BY id DESC LIMIT 1), 0)",
-            (moment - FIRST_SEEN_SLACK,),
-        )[0][0]
         # NOT INDEXED: sorting those few rows beats walking the time index past the others
         # (which SQLite may prefer when many rows share a time, as undated listings do).
         columns = _COLUMNS.replace("FROM headlines h", "FROM headlines h NOT INDEXED", 1)
         rows = self._read(
-            f"{columns} {where} {joiner} h.id > ? AND h.first_seen > ?"
-            " ORDER BY h.sort_key DESC, h.id LIMIT ?",
-            [*params, older, moment, limit],
+            f"{columns} {where} {joiner} h.id > ? ORDER BY h.sort_key DESC, h.id LIMIT ?",
+            [*params, row_id, limit],
         )
         return [ticker_row_from_row(row) for row in rows]
 

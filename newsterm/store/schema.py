@@ -392,8 +392,8 @@ MIGRATIONS: dict[int, str] = {
     #   splitting its page (which left the table a tenth empty). A negative story means
     #   "not grouped yet"; the few negative stories an older release handed out (only
     #   after a hand edit) are renumbered above every row id and story.
-    # - No index of last_seen: rows are numbered as they are first seen, so eviction and
-    #   "first seen since" walk ids from an end (store.headlines.FIRST_SEEN_SLACK).
+    # - No index of last_seen: rows are numbered as they are first seen, so eviction
+    #   (store.headlines.FIRST_SEEN_SLACK) and "added since" walk ids from an end.
     9: """
     -- IF EXISTS: a file whose version was set back by hand runs this again.
     DROP INDEX IF EXISTS headlines_by_last_seen;

@@ -33,7 +33,7 @@ class StatusReport:
     _source_total: int
     _updated_at: float | None
     _muted: int
-    _refresh_started: float
+    _watch_mark: int | None
 
     # -- the status and breaking lines -----------------------------------------------------
 
@@ -44,8 +44,10 @@ class StatusReport:
     def _announce_watched(self) -> None:
         """Say (and ring, if the user wants) when a refresh brought watched headlines."""
         library = self.app.library
+        if self._watch_mark is None:
+            return
         try:
-            found = library.desk.new_watch_matches(self._refresh_started)
+            found = library.desk.new_watch_matches(self._watch_mark)
         except StoreError:
             return
         if not found:

@@ -142,24 +142,42 @@ def test_a_new_story_never_takes_the_id_of_an_old_one_outside_the_window(cache):
     assert stories["Old item"] == old and stories["New item"] != old
 
 
-def test_new_watch_matches_are_those_stored_after_a_moment_and_not_muted(cache):
+def test_new_watch_matches_are_those_stored_after_the_mark_and_not_muted(cache):
     folder, store = cache
     source = store.add_source(Source("https://s.example/news"))
     desk = desk_for(store, folder, watch=["grain"], mute=["rumour"])
+    empty = desk.watch_mark()
     store.store_listing(
         source, [Headline("Grain deal signed", "https://s.example/1", at(0))], now=100
     )
+    mark = desk.watch_mark()
     store.store_listing(
         source,
         [
             Headline("Grain ships leave port", "https://s.example/2", at(5)),
             Headline("Grain rumour denied", "https://s.example/3", at(6)),
             Headline("Weather", "https://s.example/4", at(7)),
+            Headline("Grain deal signed", "https://s.example/1", at(0)),  # seen again
         ],
         now=200,
     )
-    found = desk.new_watch_matches(150)
+    found = desk.new_watch_matches(mark)
     assert [(row.title, [r.text for r in rules]) for row, rules in found] == [
         ("Grain ships leave port", ["grain"])
     ]
-    assert len(desk.new_watch_matches(50)) == 2
+    assert [row.title for row, _ in desk.new_watch_matches(empty)] == [
+        "Grain ships leave port",
+        "Grain deal signed",
+    ]
+
+
+def test_a_refresh_within_a_second_of_the_last_write_announces_only_its_own_rows(cache):
+    # Times of sight are whole seconds rounded up: the last write at 100.2 s is "101", after
+    # a refresh starting at 100.8 s. The mark is the newest row when the refresh starts.
+    folder, store = cache
+    source = store.add_source(Source("https://s.example/news"))
+    desk = desk_for(store, folder, watch=["grain"])
+    store.store_listing(source, [Headline("Grain deal", "https://s.example/1", at(0))], now=100.2)
+    mark = desk.watch_mark()
+    store.store_listing(source, [Headline("Grain ships", "https://s.example/2", at(1))], now=100.9)
+    assert [row.title for row, _ in desk.new_watch_matches(mark)] == ["Grain ships"]

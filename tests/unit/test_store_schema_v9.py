@@ -173,7 +173,7 @@ def _plan(store, sql: str) -> str:
     return " | ".join(row[3] for row in store._db.execute(f"EXPLAIN QUERY PLAN {sql}"))
 
 
-def test_first_seen_and_eviction_walk_ids_with_no_index_of_times(tmp_path):
+def test_new_rows_and_eviction_walk_ids_with_no_index_of_times(tmp_path):
     now = NOON.timestamp()
     with open_store(tmp_path / "cache.sqlite3") as store:
         source = store.add_source(Source("https://one.example/news"))
@@ -187,15 +187,16 @@ def test_first_seen_and_eviction_walk_ids_with_no_index_of_times(tmp_path):
         store.store_listing(source, filler, now=now - 300 * DAY)
         store.store_listing(source, listing(1, 2), now=now - 200 * DAY)
         store.store_listing(source, listing(3), now=now - 100 * DAY)
+        mark = store.newest_row_id()
         store.store_listing(source, listing(1, 4, 5), now=now)  # 1 is seen again
         indexes = {row[0] for row in store._db.execute("SELECT name FROM sqlite_schema")}
         assert "headlines_by_last_seen" not in indexes
         store._db.execute("ANALYZE")
 
         found = []
-        statements = _traced(store, lambda: found.extend(store.rows_first_seen_after(now - 1)))
+        statements = _traced(store, lambda: found.extend(store.rows_added_after(mark)))
         assert sorted(r.title for r in found) == ["Item 4", "Item 5"]
-        plans = [_plan(store, sql) for sql in statements if "h.first_seen >" in sql]
+        plans = [_plan(store, sql) for sql in statements if "h.id >" in sql]
         assert plans and all(
             "rowid>?" in plan and "headlines_by_time" not in plan for plan in plans
         )
@@ -214,13 +215,14 @@ def test_first_seen_and_eviction_walk_ids_with_no_index_of_times(tmp_path):
 
 def test_times_of_sight_are_whole_seconds_rounded_up(tmp_path):
     # A whole number takes SQLite 4 bytes where one with a fraction takes 8; rounded up, a
-    # row stored just after a moment is still found as first seen after it.
+    # row stored just after a moment is still first seen after it.
     moment = NOON.timestamp() + 0.25
     with open_store(tmp_path / "cache.sqlite3") as store:
         source = store.add_source(Source("https://one.example/news"))
         undated = Headline("Undated", "https://one.example/u")
         store.store_listing(source, [undated], now=moment + 0.5)
-        (row,) = store.rows_first_seen_after(moment)
+        (row,) = store.rows_added_after(0)
+        assert row.first_seen > moment
         assert row.first_seen == row.sort_key == NOON.timestamp() + 1
         store.store_listing(source, [undated], now=moment + 60.5)
         seen = store._db.execute("SELECT first_seen, last_seen FROM headlines").fetchone()

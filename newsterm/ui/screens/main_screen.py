@@ -127,7 +127,8 @@ class MainScreen(DeskActions, StatusReport, PaneLayout, Screen[None]):
         """The sources as the status line names them; None until read (see _read_sources)."""
         self._source_total = 0
         self._muted = 0
-        self._refresh_started = 0.0
+        self._watch_mark: int | None = None
+        """Where this refresh's headlines begin (NewsDesk.watch_mark); None if unread."""
         self._updated_at: float | None = None
         """How each source's last refresh went (from the last SourcesRefreshed)."""
         self.zoomed: str | None = None
@@ -220,7 +221,10 @@ class MainScreen(DeskActions, StatusReport, PaneLayout, Screen[None]):
         library = self.app.library
         library.go_online()  # an automatic offline switch is retried; --offline is not
         self.refreshing = True
-        self._refresh_started = self.app.clock()
+        try:
+            self._watch_mark = library.desk.watch_mark()
+        except StoreError:  # an unreadable cache: nothing to announce after this refresh
+            self._watch_mark = None
         self._progress.clear()
         self._source_names = None  # sources may have been added since the last refresh
         self._update_status()
