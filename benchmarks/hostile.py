@@ -9,7 +9,7 @@ are shared and noisy. This prints the times, one row per input:
 
 - feeds through `newsterm.sources.parse`: billion laughs (DOCTYPE on the `<?xml?>` line and
   on its own line) and external entities < 1 s; a 32 KB crafted author field < 1 s; 100,000
-  stray unclosed tags (300 KB) < 1 s; 10,000 items < 2 s;
+  stray unclosed tags (300 KB) < 1 s; 10,000 items < 2 s; 100,000 categories in one item < 1 s;
 - pages through `extract_article` and through `sources.parse`: nested 300 and 100,000 deep,
   a 20 MB page, 1,000,000 spaces < 5 s; the page of unclosed story divs the fuzz run found
   < 1 s through `extract_article`;
@@ -93,6 +93,17 @@ def author(atom: bool) -> bytes:
         '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
         "<item><title>A story with a hostile byline</title><link>https://example.org/a</link>"
         f"<author>{bomb}</author></item></channel></rss>"
+    ).encode()
+
+
+def many_categories() -> bytes:
+    """One item with 100,000 categories, and an itunes:summary that sends it to feedparser."""
+    tags = "".join(f"<category>tag {n}</category>" for n in range(100_000))
+    return (
+        '<?xml version="1.0"?><rss version="2.0"'
+        ' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>t</title>'
+        "<item><title>One</title><link>https://example.org/1</link>"
+        f"<itunes:summary>x</itunes:summary>{tags}</item></channel></rss>"
     ).encode()
 
 
@@ -198,6 +209,7 @@ def cases(server: LoopbackServer, secret: Path, all_pages: bool) -> list[Case]:
         Case("crafted author field", "32 KB <author>, Atom", 1.0, lambda: parsed(author(True))),
         Case("stray unclosed tags", "100,000 <x> (300 KB)", 1.0, lambda: parsed(stray_tags())),
         Case("10,000-item feed", "RSS, 10,000 items", 2.0, lambda: parsed(big_feed(10_000))),
+        Case("categories", "100,000 in one item (3 MB)", 1.0, lambda: parsed(many_categories())),
     ]  # fmt: skip
     for name, make in PAGES.items():
         rows += [

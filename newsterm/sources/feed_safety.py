@@ -16,6 +16,9 @@ MAX_LOOSE_TAGS = 20_000
 """Tags kept from a feed that is not well-formed XML. feedparser then falls back to its
 pure-Python loose parser at ~25 µs a tag (a 5 MB feed of stray tags took 40 s); 20,000 tags
 is ~0.5 s and still ~1,500 ordinary items. Well-formed feeds go to expat and are not cut."""
+MAX_ITEM_CATEGORIES = 64
+"""Categories kept per item. feedparser compares each with the item's tags so far, so
+20,000 in one item took 5 s; the ticker shows the first, and no item names 64."""
 UNREADABLE = "the feed could not be read"
 CUT_SHORT = "the feed is cut short"
 _DECLARATION_PASSES = 8
@@ -33,6 +36,15 @@ _AUTHOR_TAG = re.compile(
 _ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>", re.IGNORECASE)
 _UNFINISHED_ENTITY = re.compile(r"&[#\w]{0,12}\Z")
 _TAG_START = re.compile(r"<[/A-Za-z_]")
+# A category (any prefix, an element or an empty one), an item's end, or a comment or CDATA
+# section to pass over whole (a category written inside one is text, not a tag).
+_CATEGORY_OR_ITEM_END = re.compile(
+    r"(?P<quoted><!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z))"
+    r"|(?P<end></(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>)"
+    r"|<(?P<prefix>(?:[A-Za-z_][\w.-]*:)?)category\b[^<>]{0,2000}?"
+    r"(?:/>|>[^<]{0,2000}</(?P=prefix)category\s*>)",
+    re.IGNORECASE | re.DOTALL,
+)
 # Comments and CDATA sections, also one the end of the text cut open.
 _QUOTED = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", re.DOTALL)
 
@@ -49,7 +61,7 @@ def defuse_feed(body: bytes, content_type: str | None = None, *, cut: bool = Fal
     - a feed whose root element is never closed is refused: it stopped being written, and
       taking it as good would let the half copy's validators replace the whole copy's —
       unless `cut` says we kept only its head ourselves: then it ends at its last whole item;
-    - text runs are cut at MAX_FIELD_CHARS;
+    - text runs are cut at MAX_FIELD_CHARS, an item's categories at MAX_ITEM_CATEGORIES;
     - author/e-mail elements are renamed out of feedparser's way;
     - items after the first MAX_FEED_ITEMS are dropped and the document closed again, and a
       feed that is not well-formed is cut at its last item before MAX_LOOSE_TAGS tags.
@@ -69,6 +81,7 @@ def defuse_feed(body: bytes, content_type: str | None = None, *, cut: bool = Fal
         if item_ends:
             text = _close_after(text, item_ends[-1], root)
     text = _cap_text_runs(text)
+    text = _cap_categories(text)
     text = _AUTHOR_TAG.sub(r"<\1\2ignored-\3", text)
     text = _cap_items(text, root or "rss")
     text = _cap_loose_tags(text, root or "rss")
@@ -141,6 +154,24 @@ def _cap_text_runs(text: str) -> str:
             cut = _UNFINISHED_ENTITY.sub("", run[:MAX_FIELD_CHARS])
             parts[index] = part[: tag_end + 1] + cut
     return "<".join(parts)
+
+
+def _cap_categories(text: str) -> str:
+    if text.lower().count("category") <= MAX_ITEM_CATEGORIES:  # no item can have too many
+        return text
+    seen = 0
+
+    def keep_first(match: re.Match[str]) -> str:
+        nonlocal seen
+        if match.group("quoted"):
+            return match.group(0)
+        if match.group("end"):
+            seen = 0
+            return match.group(0)
+        seen += 1
+        return match.group(0) if seen <= MAX_ITEM_CATEGORIES else ""
+
+    return _CATEGORY_OR_ITEM_END.sub(keep_first, text)
 
 
 def _cap_items(text: str, root: str) -> str:
