@@ -82,7 +82,10 @@ _READER_LINK_SCHEMES = ("http://", "https://")
 _IMAGE_SCHEMES = frozenset({"http", "https"})
 _SPACE_RUN = re.compile(r"\s+")
 # A line break, a run of other white space, or a word: how span text is tidied.
-_SPAN_TOKENS = re.compile(r"\n|[^\S\n]+|\S+")
+# White space around a line break, white space without one, and any white space.
+_BREAK_RUN = re.compile(r"[^\S\n]*\n\s*")
+_GAP_RUN = re.compile(r"[^\S\n]+")
+_ANY_GAP_RUN = re.compile(r"\s+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 # What would start a heading, quote, list or rule at the start of a line: "#", ">", "-",
 # "+", "=", "~", or "1." / "1)" (escaped as "1\.").
@@ -474,20 +477,34 @@ def tidy_spans(spans: list[Span], *, line_breaks: bool = True) -> tuple[Span, ..
     Their text joined is the block's `text`. The space between two differently styled
     spans goes to a plain neighbour, so no link or emphasis starts or ends with one.
     """
-    # Each run's text is kept as a list of parts and joined once at the end: joining word
-    # by word copies a long paragraph's text once per word (quadratic on a manual page).
+    # A span's words share its look, so its text is folded whole and added as one piece;
+    # only the gaps at its ends are weighed against its neighbours.
     tidy: list[_TidyRun] = []
     pending = ""  # the white space owed before the next word: "", " " or a line break
     for span in spans:
-        for token in _SPAN_TOKENS.findall(span.text):
-            if token == _LINE_BREAK and line_breaks:
-                pending = _LINE_BREAK if tidy else ""
-            elif token.isspace():
-                pending = pending or (" " if tidy else "")
-            else:
-                _append_word(tidy, pending, token, span.href, span.marks)
-                pending = ""
+        text = span.text
+        if line_breaks and _LINE_BREAK in text:
+            text = _BREAK_RUN.sub(_LINE_BREAK, text)
+            text = _GAP_RUN.sub(" ", text)
+        else:
+            text = _ANY_GAP_RUN.sub(" ", text)
+        words = text.strip(" \n")
+        if not words:
+            pending = _owed(pending, text, bool(tidy))
+            continue
+        lead = len(text) - len(text.lstrip(" \n"))
+        pending = _owed(pending, text[:lead], bool(tidy))
+        _append_word(tidy, pending, words, span.href, span.marks)
+        pending = _owed("", text[lead + len(words) :], True)
     return tuple(Span("".join(run.parts), run.href, run.marks) for run in tidy)
+
+
+def _owed(pending: str, gap: str, after_words: bool) -> str:
+    """The white space owed after a folded gap ("", " " or "\n"): a line break wins over a
+    space; none before the first word."""
+    if not gap or not after_words:
+        return pending if after_words else ""
+    return _LINE_BREAK if _LINE_BREAK in gap else (pending or " ")
 
 
 @dataclass(slots=True)
