@@ -199,6 +199,10 @@ _PLAYER_SENTENCE = re.compile(
     r"|the media is encrypted|seek to live, currently|restore all settings to the default"
     r"|video (?:is )?(?:loading|unavailable)|(?:click|tap) (?:here )?to play"
     r"|the video will (?:auto-?play|start) (?:soon|in)|your video will (?:begin|play|start)"
+    # The fallback texts of the <video> element and of player libraries, shown without
+    # the script or the support they ask for.
+    r"|your browser does not support (?:the |html5 )?(?:video|audio)"
+    r"|to view this video,? please enable javascript"
     r"|(?:chapters|descriptions|captions|subtitles|audio track)\b[^.]{0,40}"
     r"(?:, selected|dialog|settings))",
     re.IGNORECASE,

@@ -106,6 +106,8 @@ def test_a_video_players_placeholder_text_is_not_shown():
     assert "made the mornings easier for the fishing fleet" in shown
     for chrome in ("Video Loading", "Video Unavailable", "to play", "auto-play", "Play now"):
         assert chrome not in shown
+    for fallback in ("enable JavaScript", "HTML5 video", "does not support the video"):
+        assert fallback not in shown
 
 
 def test_a_long_technical_page_keeps_every_section_and_its_one_line_commands():
