@@ -267,6 +267,10 @@ _FOLLOW_PITCH = re.compile(
     r"\bfollow\b(?:[^.]|\.(?=\w)){0,60}\b(?:on|at)\s+(?:twitter|facebook|instagram|youtube|telegram"
     r"|tiktok|linkedin|x\b)"
 )
+# "Like this story? Share it with a friend!", "Share this article with your friends".
+_SHARE_PITCH = re.compile(
+    r"\bshare (?:it|this(?: story| article| post)?) with (?:a friend|your friends|friends)\b"
+)
 # A photo credit line: "Natalie Naccache | Bloomberg | Getty Images", "(Image: GETTY)".
 _MEDIA_CREDIT = re.compile(
     r"getty images|shutterstock|\bap photo\b|\(image: |\(photo: |afp via getty|reuters/|/ reuters",
@@ -497,6 +501,8 @@ def is_boilerplate_text(text: str) -> bool:
     if len(text) < 120 and _MEDIA_CREDIT.search(text):
         return True
     if len(text) < 300 and _FOLLOW_PITCH.search(lowered):
+        return True
+    if len(text) < 120 and _SHARE_PITCH.search(lowered):
         return True
     if _CONSENT_PLACEHOLDER.search(lowered):
         return True
