@@ -134,6 +134,7 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=64)
@@ -285,6 +286,10 @@ def is_date_line(text: str, max_other_words: int = 1) -> bool:
     `max_other_words` of them means the text is prose or a headline that mentions a date.
     """
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        return False
+    # Every date and time this module reads has a digit, but "today" and "yesterday": the
+    # cheap test first, as most short blocks of a page are not dates.
+    if not _DIGIT.search(text) and not _RELATIVE.search(text):
         return False
     text = text.translate(_APOSTROPHES)
     if not (_time_match(text) or find_date(text, date(2000, 1, 1))):
