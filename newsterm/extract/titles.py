@@ -73,10 +73,13 @@ def choose_title(
         # Without JSON-LD, the first meta title (og:title) is the statement made for the
         # article alone, less a kicker in front of what the page prints as its headline
         # (unless the <h1> prints that kicker too); spelt as printed.
+        # It must tell the printed headline's story: a section's or the site's name, a
+        # slogan or a title cut short is no headline, and the <h1> is.
         shared = metas[0]
         if _compact(shared) not in {_compact(text) for text in h1_titles}:
             shared = without_kicker(shared, shown_h1s)
-        if len(title_key(shared)) >= 3:
+        printed_titles = [text for text in [*h1_titles, *plain_h1s, page_title] if text]
+        if len(title_key(shared)) >= 3 and _tells_same_story(shared, printed_titles):
             return (_confirmed_h1([*plain_h1s, *h1_titles], [shared], site_key) or shared)[:500]
     printed = _confirmed_h1([*plain_h1s, *h1_titles], stated, site_key)
     if printed:
@@ -97,6 +100,24 @@ def choose_title(
     names = [*stated, *(h1 for h1 in h1_titles if h1)]
     headlines = [text for text in names if not _only_names_site(text, site_key, url)]
     return next(iter(headlines or names), "")[:500]
+
+
+def _tells_same_story(title: str, printed: list[str]) -> bool:
+    """Whether a title shares at least half its words with a printed title (or there is
+    none to compare with) and is not cut short ("…", or one of them cut at a word)."""
+    words = set(title_key(title).split())
+    if not printed:
+        return True
+    if title.endswith(("…", "...")):
+        return False
+    compact = _compact(title)
+    shared = 0
+    for text in printed:
+        other = _compact(text)
+        if other != compact and other.startswith(compact):
+            return False
+        shared = max(shared, len(words & set(title_key(text).split())))
+    return shared * 2 >= len(words)
 
 
 def _confirmed_h1(h1s: list[str], stated: list[str], site_key: str) -> str:

@@ -122,10 +122,25 @@ def test_an_address_with_a_broken_host_still_gives_the_headline():
 def test_without_json_ld_the_og_title_is_the_headline_over_an_h1_the_title_element_repeats():
     # The sharing title is written for the article alone; an <h1> and <title> that agree
     # on another wording are the page's template, so the og:title is the headline.
-    shared = "Ferry landing to stay open as winter crossings double"
+    shared = "Ferry landing stays open through winter, council decides"
     assert _title(h1=HEADLINE, og_title=shared, page_title=f"{HEADLINE} | {SITE}") == shared
 
 
 def test_a_kicker_the_og_title_puts_before_the_printed_headline_is_left_out():
     title = _title(h1=HEADLINE, og_title=f"Winter timetable: {HEADLINE}", page_title=HEADLINE)
     assert title == HEADLINE
+
+
+@pytest.mark.parametrize(
+    "og_title",
+    [
+        "Town",  # a section
+        "Home",
+        SITE,  # the site's name, with no og:site_name to say so (see the fixture's)
+        "Your trusted source for lakeside news",  # a slogan
+        "Ferry landing stays open",  # cut short at a word
+        "Ferry landing stays…",
+    ],
+)
+def test_an_og_title_that_is_no_headline_gives_way_to_the_h1_the_title_confirms(og_title):
+    assert _title(h1=HEADLINE, og_title=og_title, page_title=f"{HEADLINE} | {SITE}") == HEADLINE
