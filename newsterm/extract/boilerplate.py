@@ -328,9 +328,11 @@ def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> No
     for element in list(extra_drops):
         if element.getparent() is not None:
             element.drop_tree()
-    stack: list[HtmlElement] = [body]
+    # Each element with whether it sits in code: there, class names are a highlighter's
+    # ("hljs-comment" is code), while hidden parts and tags such as <button> still go.
+    stack: list[tuple[HtmlElement, bool]] = [(body, False)]
     while stack:
-        element = stack.pop()
+        element, in_code = stack.pop()
         _unwrap_void_media(element)
         children = list(element)
         for child in reversed(children):
@@ -338,7 +340,7 @@ def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> No
             if not isinstance(tag, str):
                 child.drop_tree()
                 continue
-            if _is_chrome(child, tag, body_chars):
+            if _is_chrome(child, tag, body_chars, in_code=in_code):
                 child.drop_tree()
                 continue
             if _EMBEDDED_WRAPPER_CLASS.search(child.get("class", "")) and (
@@ -346,9 +348,7 @@ def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> No
             ):
                 # readability drops "twitter…" classes and weighs "social-media" down.
                 child.set("class", "embedded-post")
-            # Code is text whatever its highlighter classes its parts ("hljs-comment").
-            if tag not in _CODE_TAGS:
-                stack.append(child)
+            stack.append((child, in_code or tag in _CODE_TAGS))
 
 
 def _unwrap_void_media(element: HtmlElement) -> None:
@@ -365,7 +365,7 @@ def _unwrap_void_media(element: HtmlElement) -> None:
             child.drop_tag()
 
 
-def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:
+def _is_chrome(element: HtmlElement, tag: str, body_chars: int, *, in_code: bool) -> bool:
     if tag == "aside":
         return not _holds_page(element, body_chars)
     if tag in DROPPED_TAGS:
@@ -385,7 +385,7 @@ def _is_chrome(element: HtmlElement, tag: str, body_chars: int) -> bool:
         return not _holds_page(element, body_chars)
     if role and role.strip().lower() in DROPPED_ROLES:
         return not _wraps_article(element, body_chars)
-    if tag in _TABLE_PARTS:
+    if tag in _TABLE_PARTS or in_code:
         return False
     names = f"{attributes.get('class', '')} {attributes.get('id', '')}"
     if len(names) < 3 or len(names) > 1000:

@@ -294,6 +294,10 @@ def test_comments_in_a_highlighted_code_block_are_code_not_a_comment_section():
         '<span class="hljs-keyword">int</span> fd = open(path, O_RDONLY);\n'
         '<span class="token comment">/* Read every tide table */</span>\n'
         'read_tides(fd); <span class="c1"># a comment</span></code></pre>'
+        # What a page hides, or a button, is still no part of the code.
+        '<pre><button class="copy">Copy</button><code>close(fd);<span style="display:none">'
+        'HIDDEN</span><span hidden>HIDDEN</span><span aria-hidden="true">HIDDEN</span>'
+        "</code></pre>"
     )
     prose = "<p>The reader opens the station file once and reads every table from it.</p>" * 4
     page = f"<html><body><main><h1>Reading tides</h1>{prose}{code}{prose}</main></body></html>"
@@ -301,3 +305,4 @@ def test_comments_in_a_highlighted_code_block_are_code_not_a_comment_section():
     assert "// Open the station file before the loop starts." in text
     assert "/* Read every tide table */" in text
     assert "read_tides(fd); # a comment" in text
+    assert "close(fd);" in text and "HIDDEN" not in text and "Copy" not in text
