@@ -9,7 +9,8 @@ are shared and noisy. This prints the times, one row per input:
 
 - feeds through `newsterm.sources.parse`: billion laughs (DOCTYPE on the `<?xml?>` line and
   on its own line) and external entities < 1 s; a 32 KB crafted author field < 1 s; 100,000
-  stray unclosed tags (300 KB) < 1 s; 10,000 items < 2 s; 100,000 categories in one item < 1 s;
+  stray unclosed tags (300 KB) < 1 s; 10,000 items < 2 s; 100,000 categories in one item
+  and 5 MB of open category tags < 1 s;
 - pages through `extract_article` and through `sources.parse`: nested 300 and 100,000 deep,
   a 20 MB page, 1,000,000 spaces < 5 s; the page of unclosed story divs the fuzz run found
   < 1 s through `extract_article`;
@@ -104,6 +105,16 @@ def many_categories() -> bytes:
         ' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>t</title>'
         "<item><title>One</title><link>https://example.org/1</link>"
         f"<itunes:summary>x</itunes:summary>{tags}</item></channel></rss>"
+    ).encode()
+
+
+def open_category_tags() -> bytes:
+    """5 MB of category tags never closed, each followed by 1,990 spaces (a pattern that
+    retried each tag over the rest of the feed took 191 s)."""
+    tags = ("<category " + " " * 1990) * 2500
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>One</title><link>https://example.org/1</link>{tags}</item></channel></rss>"
     ).encode()
 
 
@@ -210,6 +221,8 @@ def cases(server: LoopbackServer, secret: Path, all_pages: bool) -> list[Case]:
         Case("stray unclosed tags", "100,000 <x> (300 KB)", 1.0, lambda: parsed(stray_tags())),
         Case("10,000-item feed", "RSS, 10,000 items", 2.0, lambda: parsed(big_feed(10_000))),
         Case("categories", "100,000 in one item (3 MB)", 1.0, lambda: parsed(many_categories())),
+        Case("categories", "5 MB of open tags and spaces", 1.0,
+             lambda: parsed(open_category_tags())),
     ]  # fmt: skip
     for name, make in PAGES.items():
         rows += [
