@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from newsterm.config import DEFAULT_SOURCE_URL, Settings
 from newsterm.library.articles import ArticleResult, Articles, PrefetchReport
-from newsterm.library.desk import NewsDesk
+from newsterm.library.desk import NewsDesk, WatchMark
 from newsterm.library.listing_parser import ListingParser
 from newsterm.library.refresh import LISTING_ACCEPT, Refreshing, SourceStatus
 from newsterm.library.ticker_window import TickerWindow
@@ -37,6 +37,7 @@ __all__ = [
     "SourceStatus",
     "StoreError",
     "TickerRow",
+    "WatchMark",
 ]
 
 WATCH_SCAN_ROWS = 20_000

@@ -43,6 +43,14 @@ class DeskEntry:
     """True for a rule of the config file (removed there, not with `remove`)."""
 
 
+@dataclass(frozen=True, slots=True)
+class WatchMark:
+    """Where a refresh's headlines begin: the newest row when it started, and the time."""
+
+    row_id: int
+    moment: float
+
+
 def rule_key(rule: DeskRule) -> str:
     """What makes two rules one: their kind and folded terms ("Kyiv" and "KYIV" alike)."""
     return f"{rule.kind}:" + "\t".join(rule.terms)
@@ -151,19 +159,19 @@ class NewsDesk:
             if self.watch_matches(row):
                 yield row
 
-    def watch_mark(self) -> int:
-        """Where the headlines stored from now on begin: give it to `new_watch_matches`."""
-        return self.store.newest_row_id()
+    def watch_mark(self, now: float) -> WatchMark:
+        """Where the headlines stored from `now` on begin: give it to `new_watch_matches`."""
+        return WatchMark(self.store.newest_row_id(), now)
 
     def new_watch_matches(
-        self, mark: int, limit: int = 100
+        self, mark: WatchMark, limit: int = 100
     ) -> list[tuple[TickerRow, list[DeskRule]]]:
         """Shown headlines stored since `watch_mark` gave `mark` that a watch rule matches,
         newest first, with the rules: what a notification announces."""
         if not self.rules("watch"):
             return []
         found = []
-        for row in self.store.rows_added_after(mark):
+        for row in self.store.rows_added_since(mark.row_id, mark.moment):
             rules = self.watch_matches(row)
             if rules:
                 found.append((row, rules))

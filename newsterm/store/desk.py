@@ -9,13 +9,14 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
 
 from newsterm.models import Headline
 from newsterm.store.connection import StoreConnection
-from newsterm.store.headlines import source_filter
+from newsterm.store.headlines import FIRST_SEEN_SLACK, source_filter
 from newsterm.store.records import (
     TickerRow,
     headline_from_row,
@@ -211,19 +212,33 @@ class DeskRoom(StoreConnection):
         are first stored, so the rows a refresh adds are those above it."""
         return self._read("SELECT coalesce(max(id), 0) FROM headlines")[0][0]
 
-    def rows_added_after(self, row_id: int, limit: int = 1000) -> list[TickerRow]:
-        """Shown headlines stored after the row `row_id`, newest first (new watch matches).
+    def rows_added_since(self, row_id: int, moment: float, limit: int = 1000) -> list[TickerRow]:
+        """Shown headlines stored after the row `row_id` or first seen in a later second
+        than `moment`, newest first (the new watch matches of a refresh that began then).
 
-        By id, not by time: a time of sight is rounded to the second, so a refresh starting
-        within a second of the last write would count that write's rows as its own."""
+        The id says it exactly, unless another process removed the newest rows meanwhile
+        (a source removed, an eviction of a cache grown old): new rows then take their ids
+        again. The time catches those stored from the next second on; alone it would also
+        take the rows a refresh wrote in the same second before this one began, as times
+        of sight are rounded up. (A row both stored in the mark's second and given a reused
+        id is missed: that needs the other process to delete in that very second.)
+        """
         where, params = source_filter(None)
         joiner = "AND" if where else "WHERE"
+        # The rows first seen after `moment` are the newest ids (FIRST_SEEN_SLACK): the
+        # walk down from the last id stops at the first row older than that by the slack.
+        older = self._read(
+            "SELECT coalesce((SELECT id FROM headlines WHERE first_seen <= ?"
+            " ORDER BY id DESC LIMIT 1), 0)",
+            (moment - FIRST_SEEN_SLACK,),
+        )[0][0]
         # NOT INDEXED: sorting those few rows beats walking the time index past the others
         # (which SQLite may prefer when many rows share a time, as undated listings do).
         columns = _COLUMNS.replace("FROM headlines h", "FROM headlines h NOT INDEXED", 1)
         rows = self._read(
-            f"{columns} {where} {joiner} h.id > ? ORDER BY h.sort_key DESC, h.id LIMIT ?",
-            [*params, row_id, limit],
+            f"{columns} {where} {joiner} h.id > ? AND (h.id > ? OR h.first_seen > ?)"
+            " ORDER BY h.sort_key DESC, h.id LIMIT ?",
+            [*params, min(row_id, older), row_id, math.ceil(moment), limit],
         )
         return [ticker_row_from_row(row) for row in rows]
 

@@ -11,6 +11,7 @@ from newsterm.ui.widgets.breaking_line import BreakingLine
 from newsterm.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from newsterm.library import WatchMark
     from newsterm.ui.app import NewstermApp
     from newsterm.ui.widgets.headline_ticker import HeadlineTicker
 
@@ -33,7 +34,7 @@ class StatusReport:
     _source_total: int
     _updated_at: float | None
     _muted: int
-    _watch_mark: int | None
+    _watch_mark: WatchMark | None
 
     # -- the status and breaking lines -----------------------------------------------------
 

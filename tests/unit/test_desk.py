@@ -146,11 +146,11 @@ def test_new_watch_matches_are_those_stored_after_the_mark_and_not_muted(cache):
     folder, store = cache
     source = store.add_source(Source("https://s.example/news"))
     desk = desk_for(store, folder, watch=["grain"], mute=["rumour"])
-    empty = desk.watch_mark()
+    empty = desk.watch_mark(50)
     store.store_listing(
         source, [Headline("Grain deal signed", "https://s.example/1", at(0))], now=100
     )
-    mark = desk.watch_mark()
+    mark = desk.watch_mark(150)
     store.store_listing(
         source,
         [
@@ -178,6 +178,27 @@ def test_a_refresh_within_a_second_of_the_last_write_announces_only_its_own_rows
     source = store.add_source(Source("https://s.example/news"))
     desk = desk_for(store, folder, watch=["grain"])
     store.store_listing(source, [Headline("Grain deal", "https://s.example/1", at(0))], now=100.2)
-    mark = desk.watch_mark()
+    mark = desk.watch_mark(100.8)
     store.store_listing(source, [Headline("Grain ships", "https://s.example/2", at(1))], now=100.9)
+    assert [row.title for row, _ in desk.new_watch_matches(mark)] == ["Grain ships"]
+
+
+def test_rows_stored_after_another_process_removed_the_newest_are_still_announced(cache):
+    # Removing the source that holds the newest rows lets new rows take their ids again;
+    # rows first seen in a later second than the mark are announced all the same.
+    folder, store = cache
+    kept = store.add_source(Source("https://a.example/news"))
+    removed = store.add_source(Source("https://b.example/news"))
+    desk = desk_for(store, folder, watch=["grain"])
+    store.store_listing(kept, [Headline("Old A", "https://a.example/1", at(0))], now=1000)
+    store.store_listing(
+        removed,
+        [Headline(f"Old B{n}", f"https://b.example/{n}", at(0)) for n in range(3)],
+        now=1001,
+    )
+    mark = desk.watch_mark(1001.5)
+    store.remove_source("https://b.example/news")
+    store.store_listing(kept, [Headline("Grain ships", "https://a.example/2", at(1))], now=1003)
+    (row_id,) = store._db.execute("SELECT id FROM headlines WHERE title = 'Grain ships'").fetchone()
+    assert row_id <= mark.row_id  # the id was handed out again
     assert [row.title for row, _ in desk.new_watch_matches(mark)] == ["Grain ships"]

@@ -32,6 +32,7 @@ from newsterm.ui.widgets.key_footer import KeyFooter
 from newsterm.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from newsterm.library import WatchMark
     from newsterm.ui.app import NewstermApp
 
 MIN_WIDTH = 40
@@ -127,7 +128,7 @@ class MainScreen(DeskActions, StatusReport, PaneLayout, Screen[None]):
         """The sources as the status line names them; None until read (see _read_sources)."""
         self._source_total = 0
         self._muted = 0
-        self._watch_mark: int | None = None
+        self._watch_mark: WatchMark | None = None
         """Where this refresh's headlines begin (NewsDesk.watch_mark); None if unread."""
         self._updated_at: float | None = None
         """How each source's last refresh went (from the last SourcesRefreshed)."""
@@ -222,7 +223,7 @@ class MainScreen(DeskActions, StatusReport, PaneLayout, Screen[None]):
         library.go_online()  # an automatic offline switch is retried; --offline is not
         self.refreshing = True
         try:
-            self._watch_mark = library.desk.watch_mark()
+            self._watch_mark = library.desk.watch_mark(self.app.clock())
         except StoreError:  # an unreadable cache: nothing to announce after this refresh
             self._watch_mark = None
         self._progress.clear()
