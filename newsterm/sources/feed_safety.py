@@ -43,7 +43,7 @@ _TAG_START = re.compile(r"<[/A-Za-z_]")
 # match is given up at once, not retried over the rest of the feed.
 _CATEGORY_TAG = re.compile(
     r"(?P<quoted><!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z))"
-    r"|(?P<item><(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?=[\s/>]))"
+    r"|(?P<item></?(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?=[\s/>]))"
     r"|<(?P<close>/?)(?P<prefix>(?:[A-Za-z_][\w.-]*:)?)(?P<name>category|subject)"
     r"(?P<rest>(?>(?:\s+[^\s=/<>\"']+(?:\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'|[^\s<>\"']*))?)*)"
     r"\s*/?>)",
@@ -162,34 +162,37 @@ def _cap_text_runs(text: str) -> str:
 
 def _cap_categories(text: str) -> str:
     """Drop an item's categories past MAX_ITEM_CATEGORIES, each whole from its start tag to
-    its end tag, so the XML stays as well-formed as it was (renamed, feedparser would
-    still read each one: 100,000 took 2.6 s)."""
+    its end tag (nested ones with it, as iTunes nests them), so the XML stays as
+    well-formed as it was (renamed, feedparser would still read each one: 100,000 took
+    2.6 s). A category still open at its item's end is kept: nothing past it is lost."""
     lowered = text.lower()
     if lowered.count("category") + lowered.count("subject") <= MAX_ITEM_CATEGORIES:
         return text
     kept: list[str] = []
     position = 0  # where the text not yet copied begins
     seen = 0
-    dropping = False  # inside a category being dropped: up to its end tag
+    depth = 0  # how many categories being dropped are open
     for match in _CATEGORY_TAG.finditer(text):
         if match.group("quoted"):
             continue
-        if dropping:
-            if match.group("close"):
-                dropping, position = False, match.end()
-            continue
         if match.group("item"):
-            seen = 0
-        elif not match.group("close"):
-            seen += 1
-            if seen > MAX_ITEM_CATEGORIES:
-                kept.append(text[position : match.start()])
-                position = match.start()
-                if match.group("rest").endswith("/>"):
-                    position = match.end()
-                else:
-                    dropping = True
-    # A category never closed (not well-formed) keeps what follows it: nothing is lost.
+            # An item's start or end: counting starts again, and a category it leaves
+            # open was never closed (what was held back from the copy is kept).
+            seen = depth = 0
+            continue
+        opens = not match.group("close") and not match.group("rest").endswith("/>")
+        if depth:
+            depth += 1 if opens else -1 if match.group("close") else 0
+            if not depth:
+                position = match.end()
+            continue
+        if match.group("close"):
+            continue
+        seen += 1
+        if seen > MAX_ITEM_CATEGORIES:
+            kept.append(text[position : match.start()])
+            position = match.start() if opens else match.end()
+            depth = 1 if opens else 0
     kept.append(text[position:])
     return "".join(kept)
 

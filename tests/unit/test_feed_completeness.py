@@ -173,3 +173,28 @@ def test_an_item_with_thousands_of_categories_keeps_its_first_64(tag: str):
         ("One", "tag 0"),
         ("Two", "Sport"),
     ]
+
+
+def test_nested_categories_past_the_cap_go_whole_and_an_unclosed_one_loses_nothing():
+    # iTunes nests a subcategory in its category; a category left open ends with its item.
+    nested = (
+        "<itunes:category text='A {n}'><itunes:category text='B {n}'></itunes:category>"
+        "</itunes:category>"
+    )
+    tags = "".join(nested.format(n=n) for n in range(100))
+    second = (
+        "<item><title>Two</title><link>https://example.org/2</link>"
+        "<category>Sport</category></item>"
+    )
+    first = f"<item><title>One</title><link>https://example.org/1</link>{tags}</item>"
+    body = _rss(first + second).replace(b'<rss version="2.0">', _NAMESPACES)
+    safe = defuse_feed(body, FEED_TYPE)
+    ElementTree.fromstring(safe)
+    assert b"'A 31'" in safe and b"'B 31'" in safe and b"'A 32'" not in safe
+    assert [h.title for h in parse(body, "https://example.org/rss", FEED_TYPE).headlines] == [
+        "One",
+        "Two",
+    ]
+    open_tag = first.replace("</item>", "<category>never closed</item>")
+    loose = _rss(open_tag + second).replace(b'<rss version="2.0">', _NAMESPACES)
+    assert b"<title>Two</title><link>https://example.org/2</link>" in defuse_feed(loose, FEED_TYPE)
