@@ -81,6 +81,10 @@ def choose_title(
         printed_titles = [text for text in [*h1_titles, *plain_h1s, page_title] if text]
         if len(title_key(shared)) >= 3 and _tells_same_story(shared, printed_titles):
             return (_confirmed_h1([*plain_h1s, *h1_titles], [shared], site_key) or shared)[:500]
+        # Not the printed headline's story: no headline, unless nothing else names one.
+        others = [text for text in [*stated[1:], *h1_titles] if text]
+        if any(not _only_names_site(text, site_key, url) for text in others):
+            stated = stated[1:]
     printed = _confirmed_h1([*plain_h1s, *h1_titles], stated, site_key)
     if printed:
         return printed[:500]
@@ -103,21 +107,28 @@ def choose_title(
 
 
 def _tells_same_story(title: str, printed: list[str]) -> bool:
-    """Whether a title shares at least half its words with a printed title (or there is
-    none to compare with) and is not cut short ("…", or one of them cut at a word)."""
-    words = set(title_key(title).split())
+    """Whether a title and a printed title (if any) share at least half of each one's
+    letters, counted by shared words, and the title is not cut short ("…", or a printed
+    title cut at a word). By letters, not words: "過去最多" is one run of a headline's
+    four, and "Budget" one word of seven."""
     if not printed:
         return True
     if title.endswith(("…", "...")):
         return False
+    words = set(title_key(title).split())
     compact = _compact(title)
-    shared = 0
     for text in printed:
         other = _compact(text)
         if other != compact and other.startswith(compact):
             return False
-        shared = max(shared, len(words & set(title_key(text).split())))
-    return shared * 2 >= len(words)
+    for text in printed:
+        other_words = set(title_key(text).split())
+        shared = sum(len(word) for word in words & other_words)
+        own = sum(len(word) for word in words)
+        theirs = sum(len(word) for word in other_words)
+        if shared * 2 >= own and shared * 2 >= theirs:
+            return True
+    return False
 
 
 def _confirmed_h1(h1s: list[str], stated: list[str], site_key: str) -> str:

@@ -140,7 +140,10 @@ def test_a_kicker_the_og_title_puts_before_the_printed_headline_is_left_out():
         "Your trusted source for lakeside news",  # a slogan
         "Ferry landing stays open",  # cut short at a word
         "Ferry landing stays…",
+        "Winter",  # a word of the headline, or a few
+        "Open through winter",
     ],
 )
-def test_an_og_title_that_is_no_headline_gives_way_to_the_h1_the_title_confirms(og_title):
-    assert _title(h1=HEADLINE, og_title=og_title, page_title=f"{HEADLINE} | {SITE}") == HEADLINE
+@pytest.mark.parametrize("h1", [HEADLINE, None], ids=["h1", "no-h1"])
+def test_an_og_title_that_is_no_headline_gives_way_to_the_printed_one(og_title, h1):
+    assert _title(h1=h1, og_title=og_title, page_title=f"{HEADLINE} | {SITE}") == HEADLINE
