@@ -413,10 +413,22 @@ def _is_chrome(element: HtmlElement, tag: str, body_chars: int, *, in_code: bool
         # a paywall "paywall", and its words are the story's.
         if tag == "p" and _prose_chars(element) >= _PROSE_PARAGRAPH_CHARS:
             return False
+        # A code block's wrapper ("code-toolbar" around a highlighted <pre>) is the code.
+        if _wraps_code(element):
+            return False
         return not _wraps_article(element, body_chars)
     if _SMALL_PRINT_CLASS.search(names):
         return _text_chars(element) < _SMALL_PRINT_CHARS
     return False
+
+
+def _wraps_code(element: HtmlElement) -> bool:
+    """Whether most of an element's text is in the <pre> blocks inside it."""
+    blocks = list(element.iter("pre"))
+    if not blocks:
+        return False
+    code_chars = sum(_text_chars(block) for block in blocks)
+    return code_chars * 2 >= _text_chars(element) > 0
 
 
 def _holds_embedded_post(element: HtmlElement) -> bool:

@@ -294,6 +294,9 @@ def test_comments_in_a_highlighted_code_block_are_code_not_a_comment_section():
         '<span class="hljs-keyword">int</span> fd = open(path, O_RDONLY);\n'
         '<span class="token comment">/* Read every tide table */</span>\n'
         'read_tides(fd); <span class="c1"># a comment</span></code></pre>'
+        # A highlighter's toolbar around the block holds the code.
+        '<div class="code-toolbar"><pre><code>tides --station north-pier</code></pre>'
+        '<div class="toolbar"><button>Copy</button></div></div>'
         # What a page hides, or a button, is still no part of the code.
         '<pre><button class="copy">Copy</button><code>close(fd);<span style="display:none">'
         'HIDDEN</span><span hidden>HIDDEN</span><span aria-hidden="true">HIDDEN</span>'
@@ -306,3 +309,4 @@ def test_comments_in_a_highlighted_code_block_are_code_not_a_comment_section():
     assert "/* Read every tide table */" in text
     assert "read_tides(fd); # a comment" in text
     assert "close(fd);" in text and "HIDDEN" not in text and "Copy" not in text
+    assert "tides --station north-pier" in text
