@@ -164,14 +164,14 @@ class NewsDesk:
         return WatchMark(self.store.newest_row_id(), now)
 
     def new_watch_matches(
-        self, mark: WatchMark, limit: int = 100
+        self, mark: WatchMark, now: float, limit: int = 100
     ) -> list[tuple[TickerRow, list[DeskRule]]]:
-        """Shown headlines stored since `watch_mark` gave `mark` that a watch rule matches,
-        newest first, with the rules: what a notification announces."""
+        """Shown headlines stored since `watch_mark` gave `mark`, until `now`, that a watch
+        rule matches, newest first, with the rules: what a notification announces."""
         if not self.rules("watch"):
             return []
         found = []
-        for row in self.store.rows_added_since(mark.row_id, mark.moment):
+        for row in self.store.rows_added_since(mark.row_id, mark.moment, now):
             rules = self.watch_matches(row)
             if rules:
                 found.append((row, rules))

@@ -212,9 +212,13 @@ class DeskRoom(StoreConnection):
         are first stored, so the rows a refresh adds are those above it."""
         return self._read("SELECT coalesce(max(id), 0) FROM headlines")[0][0]
 
-    def rows_added_since(self, row_id: int, moment: float, limit: int = 1000) -> list[TickerRow]:
-        """Shown headlines stored after the row `row_id` or first seen in a later second
-        than `moment`, newest first (the new watch matches of a refresh that began then).
+    def rows_added_since(
+        self, row_id: int, moment: float, until: float, limit: int = 1000
+    ) -> list[TickerRow]:
+        """Shown headlines stored after the row `row_id`, or first seen in a later second
+        than `moment` and not after `until` (now: a row stored while the clock ran ahead
+        is no news again at every refresh), newest first (the new watch matches of a
+        refresh that began at `moment`).
 
         The id says it exactly, unless another process removed the newest rows meanwhile
         (a source removed, an eviction of a cache grown old): new rows then take their ids
@@ -236,9 +240,10 @@ class DeskRoom(StoreConnection):
         # (which SQLite may prefer when many rows share a time, as undated listings do).
         columns = _COLUMNS.replace("FROM headlines h", "FROM headlines h NOT INDEXED", 1)
         rows = self._read(
-            f"{columns} {where} {joiner} h.id > ? AND (h.id > ? OR h.first_seen > ?)"
+            f"{columns} {where} {joiner} h.id > ?"
+            " AND (h.id > ? OR h.first_seen BETWEEN ? + 1 AND ?)"
             " ORDER BY h.sort_key DESC, h.id LIMIT ?",
-            [*params, min(row_id, older), row_id, math.ceil(moment), limit],
+            [*params, min(row_id, older), row_id, math.ceil(moment), math.ceil(until), limit],
         )
         return [ticker_row_from_row(row) for row in rows]
 

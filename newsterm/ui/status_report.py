@@ -48,7 +48,7 @@ class StatusReport:
         if self._watch_mark is None:
             return
         try:
-            found = library.desk.new_watch_matches(self._watch_mark)
+            found = library.desk.new_watch_matches(self._watch_mark, self.app.clock())
         except StoreError:
             return
         if not found:

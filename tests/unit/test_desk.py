@@ -161,11 +161,11 @@ def test_new_watch_matches_are_those_stored_after_the_mark_and_not_muted(cache):
         ],
         now=200,
     )
-    found = desk.new_watch_matches(mark)
+    found = desk.new_watch_matches(mark, 200)
     assert [(row.title, [r.text for r in rules]) for row, rules in found] == [
         ("Grain ships leave port", ["grain"])
     ]
-    assert [row.title for row, _ in desk.new_watch_matches(empty)] == [
+    assert [row.title for row, _ in desk.new_watch_matches(empty, 200)] == [
         "Grain ships leave port",
         "Grain deal signed",
     ]
@@ -180,7 +180,7 @@ def test_a_refresh_within_a_second_of_the_last_write_announces_only_its_own_rows
     store.store_listing(source, [Headline("Grain deal", "https://s.example/1", at(0))], now=100.2)
     mark = desk.watch_mark(100.8)
     store.store_listing(source, [Headline("Grain ships", "https://s.example/2", at(1))], now=100.9)
-    assert [row.title for row, _ in desk.new_watch_matches(mark)] == ["Grain ships"]
+    assert [row.title for row, _ in desk.new_watch_matches(mark, 101)] == ["Grain ships"]
 
 
 def test_rows_stored_after_another_process_removed_the_newest_are_still_announced(cache):
@@ -201,4 +201,18 @@ def test_rows_stored_after_another_process_removed_the_newest_are_still_announce
     store.store_listing(kept, [Headline("Grain ships", "https://a.example/2", at(1))], now=1003)
     (row_id,) = store._db.execute("SELECT id FROM headlines WHERE title = 'Grain ships'").fetchone()
     assert row_id <= mark.row_id  # the id was handed out again
-    assert [row.title for row, _ in desk.new_watch_matches(mark)] == ["Grain ships"]
+    assert [row.title for row, _ in desk.new_watch_matches(mark, 1003)] == ["Grain ships"]
+
+
+def test_rows_stored_while_the_clock_ran_ahead_are_not_announced_again(cache):
+    # Stored a day "ahead", then the clock was set right: later refreshes see those rows
+    # as first seen after their start, but not before their end.
+    folder, store = cache
+    source = store.add_source(Source("https://a.example/news"))
+    desk = desk_for(store, folder, watch=["grain"])
+    grain = Headline("Grain deal signed", "https://a.example/1", at(0))
+    store.store_listing(source, [grain], now=1000 + 86_400)
+    for start in (1000, 1600):
+        mark = desk.watch_mark(start)
+        store.store_listing(source, [grain], now=start + 1)  # seen again, nothing new
+        assert desk.new_watch_matches(mark, start + 2) == []

@@ -194,7 +194,9 @@ def test_new_rows_and_eviction_walk_ids_with_no_index_of_times(tmp_path):
         store._db.execute("ANALYZE")
 
         found = []
-        statements = _traced(store, lambda: found.extend(store.rows_added_since(mark, now - 1)))
+        statements = _traced(
+            store, lambda: found.extend(store.rows_added_since(mark, now - 1, now))
+        )
         assert sorted(r.title for r in found) == ["Item 4", "Item 5"]
         plans = [_plan(store, sql) for sql in statements if "h.id >" in sql]
         assert plans and all(
@@ -221,7 +223,7 @@ def test_times_of_sight_are_whole_seconds_rounded_up(tmp_path):
         source = store.add_source(Source("https://one.example/news"))
         undated = Headline("Undated", "https://one.example/u")
         store.store_listing(source, [undated], now=moment + 0.5)
-        (row,) = store.rows_added_since(0, moment)
+        (row,) = store.rows_added_since(0, moment, moment + 1)
         assert row.first_seen > moment
         assert row.first_seen == row.sort_key == NOON.timestamp() + 1
         store.store_listing(source, [undated], now=moment + 60.5)
