@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 
 from newsterm.extract.blocks import Block, blocks_from_element, blocks_from_plain_text
 from newsterm.extract.parsing import UnparseablePage, parse_page
+from newsterm.text.sanitize import clean_markup
 
 # Blocks shorter than this are labels, buttons and headings, not prose.
 _PROSE_BLOCK_CHARS = 40
@@ -149,6 +150,9 @@ def stated_blocks(text: str, base_url: str) -> list[Block]:
     if markup:
         # Blank lines separate parts (a live blog's updates) even around markup. Parsed
         # like a page (the same parser, caps and script stripping), never interpreted.
+        # Cleaned as page markup is: a reference JSON escaped ("\u0026#27;") came through
+        # the page's clean-up, and parsed it would put an ESC in the tree.
+        markup = clean_markup(markup)
         parts = "".join(f"<div>{part}</div>" for part in _BLANK_LINES.split(markup))
         try:
             page = parse_page(f"<html><body>{parts}</body></html>")

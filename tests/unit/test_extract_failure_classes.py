@@ -310,3 +310,22 @@ def test_comments_in_a_highlighted_code_block_are_code_not_a_comment_section():
     assert "read_tides(fd); # a comment" in text
     assert "close(fd);" in text and "HIDDEN" not in text and "Copy" not in text
     assert "tides --station north-pier" in text
+
+
+def test_a_json_ld_body_with_escaped_control_characters_and_deep_markup_is_read_clean():
+    # The stated body is parsed like a page: "&#27;" must not become an ESC inside the
+    # parsed tree (lxml then refuses to edit the text around it).
+    sentence = "The keeper climbed the ninety steps every evening for thirty years. "
+    inner = "<div>" * 70 + "<p>" + sentence * 8 + "&#27;[31m &#0; done</p>" + "</div>" * 70
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Keeper"}
+    data["articleBody"] = inner
+    # JSON's own escape for "&" hides the references from the page's clean-up.
+    stated = json.dumps(data).replace("&#", "\\u0026#")
+    page = (
+        '<html><head><script type="application/ld+json">'
+        + stated
+        + "</script></head><body><h1>Keeper</h1><p>Loading…</p></body></html>"
+    )
+    article = extract_article(page.encode(), "https://coast.example/keeper")
+    assert "ninety steps every evening" in article.text
+    assert "\x1b" not in article.text and "\x00" not in article.text
