@@ -310,6 +310,8 @@ _TEMPLATE_KEY = re.compile(r"^[a-z][a-z0-9]*(?:[_./][a-z0-9]+)+$")
 
 
 _CODE_TAGS = frozenset({"pre", "code"})
+# How highlighters and documentation generators name a code block's wrapper.
+_CODE_WRAPPER_CLASS = re.compile(r"code|highlight|syntax|snippet|prism|hljs|listing", re.I)
 
 
 def prune_page(root: HtmlElement, extra_drops: Iterable[HtmlElement] = ()) -> None:
@@ -423,7 +425,10 @@ def _is_chrome(element: HtmlElement, tag: str, body_chars: int, *, in_code: bool
 
 
 def _wraps_code(element: HtmlElement) -> bool:
-    """Whether most of an element's text is in the <pre> blocks inside it."""
+    """Whether an element is a code block's wrapper: its class names code, and most of its
+    text is in the <pre> blocks inside it."""
+    if not _CODE_WRAPPER_CLASS.search(element.get("class", "")):
+        return False
     blocks = list(element.iter("pre"))
     if not blocks:
         return False

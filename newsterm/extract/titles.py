@@ -81,10 +81,9 @@ def choose_title(
         printed_titles = [text for text in [*h1_titles, *plain_h1s, page_title] if text]
         if len(title_key(shared)) >= 3 and _tells_same_story(shared, printed_titles):
             return (_confirmed_h1([*plain_h1s, *h1_titles], [shared], site_key) or shared)[:500]
-        # Not the printed headline's story: no headline, unless nothing else names one.
-        others = [text for text in [*stated[1:], *h1_titles] if text]
-        if any(not _only_names_site(text, site_key, url) for text in others):
-            stated = stated[1:]
+        # Not the printed headline's story: one of them is a section's or the site's name,
+        # a menu label or a slogan, and a headline says more than those do.
+        stated = sorted(stated, key=lambda text: len(title_key(text).split()), reverse=True)
     printed = _confirmed_h1([*plain_h1s, *h1_titles], stated, site_key)
     if printed:
         return printed[:500]

@@ -297,6 +297,8 @@ def test_comments_in_a_highlighted_code_block_are_code_not_a_comment_section():
         # A highlighter's toolbar around the block holds the code.
         '<div class="code-toolbar"><pre><code>tides --station north-pier</code></pre>'
         '<div class="toolbar"><button>Copy</button></div></div>'
+        # A box of chrome holding a <pre> is still chrome.
+        '<div class="ad-slot"><pre>BUY-NOW 50% off</pre></div>'
         # What a page hides, or a button, is still no part of the code.
         '<pre><button class="copy">Copy</button><code>close(fd);<span style="display:none">'
         'HIDDEN</span><span hidden>HIDDEN</span><span aria-hidden="true">HIDDEN</span>'
@@ -309,7 +311,7 @@ def test_comments_in_a_highlighted_code_block_are_code_not_a_comment_section():
     assert "/* Read every tide table */" in text
     assert "read_tides(fd); # a comment" in text
     assert "close(fd);" in text and "HIDDEN" not in text and "Copy" not in text
-    assert "tides --station north-pier" in text
+    assert "tides --station north-pier" in text and "BUY-NOW" not in text
 
 
 def test_a_json_ld_body_with_escaped_control_characters_and_deep_markup_is_read_clean():

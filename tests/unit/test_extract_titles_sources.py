@@ -147,3 +147,10 @@ def test_a_kicker_the_og_title_puts_before_the_printed_headline_is_left_out():
 @pytest.mark.parametrize("h1", [HEADLINE, None], ids=["h1", "no-h1"])
 def test_an_og_title_that_is_no_headline_gives_way_to_the_printed_one(og_title, h1):
     assert _title(h1=h1, og_title=og_title, page_title=f"{HEADLINE} | {SITE}") == HEADLINE
+
+
+@pytest.mark.parametrize("page_title", [SITE, "Home", f"Town | {SITE}", ""])
+def test_an_og_headline_beside_titles_that_name_no_story_stays_the_headline(page_title):
+    # The <h1> is a menu label and the <title> the site's name, a page's or a section's:
+    # the og:title tells no printed story, and is still the one that says the most.
+    assert _title(h1="Menu", og_title=HEADLINE, page_title=page_title) == HEADLINE
