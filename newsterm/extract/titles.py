@@ -47,6 +47,8 @@ def choose_title(
     it comes first, unless it puts a kicker in front of what the <h1> or og:title state
     alone ("Kicker: Headline" where they say "Headline" and none says it whole); it is
     spelt as most sources spell its words ("A: B" where it alone says "A - B").
+    Without it, the og:title comes next when it tells the story the <h1> or <title> prints
+    (half the letters of each shared; not cut short), spelt as printed.
     Otherwise an <h1> is taken when it equals a meta title or the <title> — with or
     without its kicker element (`h1_without_kickers`), whichever they state — or when the
     two mostly contain each other; otherwise the OpenGraph title, then the <title>, then
