@@ -169,3 +169,40 @@ def test_a_book_page_is_titled_by_its_heading_not_by_the_book_in_the_menu_bar(pa
     )
     title = extract_article(page.encode(), "https://someone.pages.example/book/tides.html").title
     assert title == page_heading
+
+
+@pytest.mark.parametrize("page_heading", ["Installing", "Tide tables"])
+def test_a_manual_page_is_titled_by_its_heading_that_its_title_names_first(page_heading):
+    # "Page — Project documentation": the page's <h1> is the title's first part, however
+    # short, and the host does not name the project.
+    page = (
+        f"<html><head><title>{page_heading} — Tidewatch 1.0 documentation</title></head>"
+        f'<body><div class="section"><h1>{page_heading}<a class="headerlink" href="#i">¶</a>'
+        "</h1>"
+        + "<p>Tidewatch reads the tide tables of every station it knows, once an hour.</p>" * 4
+        + "</div></body></html>"
+    )
+    title = extract_article(page.encode(), "https://docs.pages.example/install.html").title
+    assert title == page_heading
+
+
+@pytest.mark.parametrize(
+    "logo",
+    [
+        '<h1><a href="/">Harbour Notes</a></h1>',
+        '<h1 class="site-title">Harbour Notes</h1>',
+        '<div class="navbar-brand"><h1>Harbour Notes</h1></div>',
+        '<header role="banner"><h1>Harbour Notes</h1></header>',
+    ],
+)
+def test_an_h1_naming_the_site_above_the_page_is_not_its_title(logo):
+    # "Site | Page" with the site's name as an <h1> above, and a host that does not name
+    # it: that <h1> names the site.
+    page = (
+        "<html><head><title>Harbour Notes | Ferries</title></head><body>"
+        f"{logo}<main><h1>Ferries</h1>"
+        + "<p>The river ferries went back to their old timetable on Monday morning.</p>" * 4
+        + "</main></body></html>"
+    )
+    title = extract_article(page.encode(), "https://news.pages.example/ferries").title
+    assert title == "Ferries"
