@@ -26,7 +26,6 @@ from newsterm.extract.titles import (
     choose_title,
     heading_text,
     heading_whole_text,
-    is_site_heading,
     title_key,
     title_text,
 )
@@ -119,9 +118,7 @@ def read_metadata(root: HtmlElement, url: str, zone: tzinfo) -> PageMetadata:
     result = PageMetadata()
     result.page_types = {kind for obj in objects for kind in types_of(obj)}
 
-    # The page's own headings: an <h1> in the banner or menu bar names the site.
     h1s = first_elements(root.iter("h1"), 5)
-    h1s = [h1 for h1 in h1s if not is_site_heading(h1, url)] or h1s
     h1_titles = [title_text(heading_whole_text(h1)) for h1 in h1s]
     h1_without_kickers = [title_text(heading_text(h1)) for h1 in h1s]
     headline = title_text(json_string(article.get("headline"))) if article else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -21,13 +21,6 @@ _KICKER_CLASS = re.compile(
     re.IGNORECASE,
 )
 _MIN_HEADLINE_WORDS = 3
-# What a site calls the element holding its name above every page: "site-title",
-# "masthead", "navbar-brand", "menu-title", "logo".
-_SITE_HEADING_CLASS = re.compile(
-    r"site[-_]?(?:title|name|header|logo|branding)|masthead|navbar|nav[-_]?bar|menu[-_]?(?:bar|title)"
-    r"|\blogo\b|[-_]logo\b|\bbrand(?:ing)?\b|[-_]brand\b",
-    re.IGNORECASE,
-)
 # Longer than any headline: a title this long is not cut into parts to compare (each cut
 # is compared with every other source, so the work grows with the square of the length).
 _MAX_COMPARED_CHARS = 600
@@ -101,7 +94,6 @@ def choose_title(
         # a menu label or a slogan, and a headline says more than those do.
         stated = sorted(stated, key=lambda text: len(title_key(text).split()), reverse=True)
     printed = _confirmed_h1([*plain_h1s, *h1_titles], stated, site_key)
-    printed = printed or _h1_heading_a_title([*plain_h1s, *h1_titles], stated, site_key)
     if printed:
         return printed[:500]
     references = [title_key(text) for text in stated if title_key(text)]
@@ -147,29 +139,6 @@ def _tells_same_story(title: str, printed: list[str]) -> bool:
     return False
 
 
-def _h1_heading_a_title(h1s: list[str], stated: list[str], site_key: str) -> str:
-    """The <h1> that is one part of a stated title, however short ("Installing" of
-    "Installing — Tidewatch 1.0 documentation", "Ferries" of "Harbour Notes | Ferries"):
-    the printed headline. One that is the first part comes first, as titles name the page
-    first and the site last. (An <h1> naming the site is left out before: see
-    `is_site_heading`.)"""
-    firsts: set[str] = set()
-    lasts: set[str] = set()
-    for text in stated:
-        for separator in _TITLE_SEPARATORS:
-            first, found, _ = text.partition(separator)
-            _, _, last = text.rpartition(separator)
-            if found:
-                firsts.add(_compact(first))
-                lasts.add(_compact(last))
-    candidates = [h1 for h1 in h1s if len(_compact(h1)) >= 3 and title_key(h1) != site_key]
-    for parts in (firsts, lasts):
-        for h1 in candidates:
-            if _compact(h1) in parts:
-                return h1
-    return ""
-
-
 def _confirmed_h1(h1s: list[str], stated: list[str], site_key: str) -> str:
     """The first <h1> whose words a meta title or the <title> state: the printed headline."""
     stated_keys = {_compact(text) for text in stated if text}
@@ -212,18 +181,18 @@ def _as_others_state(title: str, others: list[str]) -> str:
     whole = _whole_of_truncated(title, [other for other in others if other != title])
     if whole:
         return whole
-    # "Page - Site" where another source states the first part alone, however short (a
-    # documentation page's <h1> "Installing"): titles name the page first, the site last.
-    short_keys = {_compact(other) for other in others if len(_compact(other)) >= 3}
-    short_keys.discard(_compact(title))
-    for separator in _TITLE_SEPARATORS:
-        first, found, _ = title.partition(separator)
-        if found and _compact(first) in short_keys:
-            return first.strip()
     keys = {_compact(other) for other in others if len(title_key(other)) >= 8}
     keys.discard(_compact(title))
     if not keys:
         return title
+    # Both parts of "Page - Site" stated alone (a documentation page's <h1> and the book's
+    # name in its menu bar): the page comes first, as titles name the site last.
+    short_keys = {_compact(other) for other in others if len(_compact(other)) >= 3}
+    for separator in _TITLE_SEPARATORS:
+        first, found, last = title.partition(separator)
+        if found and separator not in last and _compact(last) in keys:
+            if _compact(first) in short_keys:
+                return first.strip()
     for separator in _TITLE_SEPARATORS:
         parts = title.split(separator)
         for count in range(len(parts) - 1, 0, -1):
@@ -277,32 +246,6 @@ def without_kicker(title: str, others: list[str]) -> str:
         if len(rest.split()) >= _MIN_HEADLINE_WORDS and _compact(rest) in keys:
             return rest
     return title
-
-
-def is_site_heading(heading: HtmlElement, url: str) -> bool:
-    """Whether an <h1> names the site, not the page: it sits in the page's banner, menu bar
-    or navigation (by role, tag or class), or all it says is a link to the site's root."""
-    element: HtmlElement | None = heading
-    for _ in range(4):
-        if element is None or not isinstance(element.tag, str):
-            break
-        names = f"{element.get('class', '')} {element.get('id', '')}"
-        role = (element.get("role") or "").lower()
-        if element.tag == "nav" or role in ("banner", "navigation"):
-            return True
-        if _SITE_HEADING_CLASS.search(names):
-            return True
-        element = element.getparent()
-    links = heading.findall(".//a")
-    if len(links) != 1 or links[0].text_content().strip() != heading.text_content().strip():
-        return False
-    href = (links[0].get("href") or "").strip()
-    try:
-        split = urlsplit(urljoin(url, href))
-        page = urlsplit(url)
-    except ValueError:
-        return False
-    return split.netloc == page.netloc and split.path in ("", "/", "/index.html")
 
 
 def heading_text(heading: HtmlElement) -> str:
