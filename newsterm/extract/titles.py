@@ -59,20 +59,13 @@ def choose_title(
     metas = [strip_site_name(text, site_name, url) for text in meta_titles if text]
     page_title = strip_site_name(page_title, site_name, url) if page_title else ""
     everyone = [headline, *metas, page_title, *h1_titles, *plain_h1s]
-    # Each title as the others state it, beside the one it was: a part of its own former
-    # self is no affix ("Build Cache" of "Build Cache - The Cargo Book").
-    cleaned = [(_as_others_state(text, everyone), text) for text in [*metas, page_title]]
-    metas = [text for text, _ in cleaned[:-1]]
-    page_title = cleaned[-1][0]
+    metas = [_as_others_state(text, everyone) for text in metas]
+    page_title = _as_others_state(page_title, everyone)
     site_key = title_key(site_name or "")
     # An <h1> speaks without its marked kicker: its whole text is no vote for one.
     plain_or_whole = zip(h1_titles, h1_without_kickers or [], strict=False)
     shown_h1s = [plain or whole for whole, plain in plain_or_whole] or h1_titles
-    stated = [
-        text
-        for text, former in cleaned
-        if text and not _is_affix(text, [other for other in everyone if other != former])
-    ]
+    stated = [text for text in [*metas, page_title] if text and not _is_affix(text, everyone)]
     if headline:
         headline = _whole_of_truncated(headline, [*h1_titles, *metas]) or headline
         headline = without_kicker(headline, [*shown_h1s, *metas])
@@ -185,14 +178,6 @@ def _as_others_state(title: str, others: list[str]) -> str:
     keys.discard(_compact(title))
     if not keys:
         return title
-    # Both parts of "Page - Site" stated alone (a documentation page's <h1> and the book's
-    # name in its menu bar): the page comes first, as titles name the site last.
-    short_keys = {_compact(other) for other in others if len(_compact(other)) >= 3}
-    for separator in _TITLE_SEPARATORS:
-        first, found, last = title.partition(separator)
-        if found and separator not in last and _compact(last) in keys:
-            if _compact(first) in short_keys:
-                return first.strip()
     for separator in _TITLE_SEPARATORS:
         parts = title.split(separator)
         for count in range(len(parts) - 1, 0, -1):

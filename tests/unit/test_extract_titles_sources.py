@@ -154,18 +154,3 @@ def test_an_og_headline_beside_titles_that_name_no_story_stays_the_headline(page
     # The <h1> is a menu label and the <title> the site's name, a page's or a section's:
     # the og:title tells no printed story, and is still the one that says the most.
     assert _title(h1="Menu", og_title=HEADLINE, page_title=page_title) == HEADLINE
-
-
-@pytest.mark.parametrize("page_heading", ["Tide tables", "Reading the tides at night"])
-def test_a_book_page_is_titled_by_its_heading_not_by_the_book_in_the_menu_bar(page_heading):
-    # A documentation book: its name in an <h1> of the menu bar, the page's own <h1>, and
-    # "Page - Book" in the <title>; no site name in the metadata or the host.
-    page = (
-        f"<html><head><title>{page_heading.title()} - The Tidewatch Book</title></head><body>"
-        '<div class="menu-bar"><h1 class="menu-title">The Tidewatch Book</h1></div>'
-        f'<main><h1 id="page"><a class="header" href="#page">{page_heading}</a></h1>'
-        + "<p>Tidewatch reads the tide tables of every station it knows, once an hour.</p>" * 4
-        + "</main></body></html>"
-    )
-    title = extract_article(page.encode(), "https://someone.pages.example/book/tides.html").title
-    assert title == page_heading
