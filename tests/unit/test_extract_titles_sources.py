@@ -154,3 +154,34 @@ def test_an_og_headline_beside_titles_that_name_no_story_stays_the_headline(page
     # The <h1> is a menu label and the <title> the site's name, a page's or a section's:
     # the og:title tells no printed story, and is still the one that says the most.
     assert _title(h1="Menu", og_title=HEADLINE, page_title=page_title) == HEADLINE
+
+
+_LOGO = '<h1 class="site-title"><a href="https://news.pages.example/">Harbour Courier</a></h1>'
+
+
+@pytest.mark.parametrize(
+    ("head", "top", "heading"),
+    [
+        (f"<title>Harbour Courier | {HEADLINE}</title>", _LOGO, "h2"),
+        (f"<title>Harbour Courier | {HEADLINE}</title><meta property='og:title' content='{HEADLINE}'>",
+         _LOGO, "h2"),
+        (f"<title>Harbour Courier - {HEADLINE}</title><meta property='og:title' content='{HEADLINE}'>",
+         '<div id="top"><h1><a href="/en/">Harbour Courier</a></h1></div>', "h2"),
+        (f"<title>Harbour Courier | {HEADLINE}</title>"
+         f"<meta property='og:title' content='Harbour Courier | {HEADLINE}'>", _LOGO, "h2"),
+        (f"<title>Town | {HEADLINE} | Harbour Courier</title>"
+         f"<meta property='og:title' content='{HEADLINE}'>",
+         '<div class="section-label"><h1>Town</h1></div>', "h2"),
+    ],
+    ids=["site-first", "site-first-og", "logo-link-en", "og-site-first", "section-h1"],
+)  # fmt: skip
+def test_a_site_name_or_section_in_an_h1_above_the_story_is_not_its_title(head, top, heading):
+    # Site-first titles beside an <h1> naming the site or a section (the shapes an attempt
+    # to read "Page - Site" titles page-first got wrong); the host does not name the site.
+    page = (
+        f"<html><head>{head}</head><body>{top}<article><{heading}>{HEADLINE}</{heading}>"
+        + "<p>The town council voted on Tuesday to keep the old ferry landing open.</p>" * 5
+        + "</article></body></html>"
+    )
+    title = extract_article(page.encode(), "https://news.pages.example/town/1").title
+    assert title == HEADLINE
