@@ -156,6 +156,7 @@ def test_an_og_headline_beside_titles_that_name_no_story_stays_the_headline(page
     assert _title(h1="Menu", og_title=HEADLINE, page_title=page_title) == HEADLINE
 
 
+_OG = f"<meta property='og:title' content='{HEADLINE}'>"
 _LOGO = '<h1 class="site-title"><a href="https://news.pages.example/">Harbour Courier</a></h1>'
 
 
@@ -163,9 +164,8 @@ _LOGO = '<h1 class="site-title"><a href="https://news.pages.example/">Harbour Co
     ("head", "top", "heading"),
     [
         (f"<title>Harbour Courier | {HEADLINE}</title>", _LOGO, "h2"),
-        (f"<title>Harbour Courier | {HEADLINE}</title><meta property='og:title' content='{HEADLINE}'>",
-         _LOGO, "h2"),
-        (f"<title>Harbour Courier - {HEADLINE}</title><meta property='og:title' content='{HEADLINE}'>",
+        (f"<title>Harbour Courier | {HEADLINE}</title>{_OG}", _LOGO, "h2"),
+        (f"<title>Harbour Courier - {HEADLINE}</title>{_OG}",
          '<div id="top"><h1><a href="/en/">Harbour Courier</a></h1></div>', "h2"),
         (f"<title>Harbour Courier | {HEADLINE}</title>"
          f"<meta property='og:title' content='Harbour Courier | {HEADLINE}'>", _LOGO, "h2"),
