@@ -24,23 +24,26 @@ from __future__ import annotations
 import argparse
 import gzip
 import random
-import re
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import lxml.html
-from readability import Document
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extraction import shingles  # noqa: E402  (the article benchmarks' measure, beside this)
+# The article benchmark's measure and engines, beside this script.
+from extraction import (  # noqa: E402
+    TOKEN,
+    raw_readability_text,
+    shingles,
+    shown_text,
+    text_of_bytes,
+    trafilatura_text,
+)
 
 from newsterm.extract import extract_article  # noqa: E402
 
-TOKEN = re.compile(r"\w+")
 LOST_MIN_WORDS = 50
 SEED = 7
 
@@ -49,13 +52,6 @@ def holds(ours: Counter, theirs: Counter) -> float:
     """The share of `theirs` that `ours` holds (1 when theirs is empty)."""
     total = sum(theirs.values())
     return sum((ours & theirs).values()) / total if total else 1.0
-
-
-def raw_readability(text: str) -> str:
-    try:
-        return lxml.html.fromstring(Document(text).summary()).text_content()
-    except Exception:  # raw readability failing is its result: no text
-        return ""
 
 
 @dataclass
@@ -82,25 +78,25 @@ def pages_in(folder: Path, sample: int | None) -> list[Path]:
     return paths
 
 
-def measure(folder: Path, sample: int | None, trafilatura) -> Folder:
+def measure(folder: Path, sample: int | None, with_trafilatura: bool) -> Folder:
     result = Folder(str(folder))
     for path in pages_in(folder, sample):
         body = path.read_bytes()
         if path.name.endswith(".gz"):
             body = gzip.decompress(body)
-        text = body.decode("utf-8", "replace")
+        text = text_of_bytes(body)
         url = f"https://pages.example/{path.relative_to(folder).as_posix()}"
         started = time.perf_counter()
         try:
             article = extract_article(body, url)
-            ours = "\n\n".join(part for part in (article.lead, article.text) if part)
+            ours = shown_text(article)
             result.methods[article.method] += 1
         except Exception:
             ours = ""
             result.crashes += 1
         result.ours_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        raw = raw_readability(text)
+        raw = raw_readability_text(text)
         result.raw_seconds += time.perf_counter() - started
         ours_shingles, raw_shingles = shingles(ours), shingles(raw)
         share = holds(ours_shingles, raw_shingles)
@@ -109,8 +105,8 @@ def measure(folder: Path, sample: int | None, trafilatura) -> Folder:
         raw_words = len(TOKEN.findall(raw))
         if raw_words >= LOST_MIN_WORDS and share < 0.5:
             result.lost.append((str(path), len(TOKEN.findall(ours)), raw_words, share))
-        if trafilatura is not None:
-            other = trafilatura.extract(text, url=url) or ""
+        if with_trafilatura:
+            other = trafilatura_text(text, url)
             result.held_trafilatura += holds(ours_shingles, shingles(other))
     return result
 
@@ -140,13 +136,10 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=10, help="list up to N lost pages")
     parser.add_argument("--trafilatura", action="store_true", help="measure against it too")
     args = parser.parse_args()
-    trafilatura = None
-    if args.trafilatura:
-        import trafilatura
     extract_article(b"<p>warm up</p>", "https://pages.example/")
-    raw_readability("<p>warm up</p>")
+    raw_readability_text("<p>warm up</p>")
     for folder in args.folders:
-        report(measure(folder, args.sample, trafilatura), args.show, trafilatura is not None)
+        report(measure(folder, args.sample, args.trafilatura), args.show, args.trafilatura)
 
 
 if __name__ == "__main__":
