@@ -36,21 +36,21 @@ _AUTHOR_TAG = re.compile(
 _ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>", re.IGNORECASE)
 _UNFINISHED_ENTITY = re.compile(r"&[#\w]{0,12}\Z")
 _TAG_START = re.compile(r"<[/A-Za-z_]")
+# Comments and CDATA sections, also one the end of the text cut open.
+_QUOTED = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", re.DOTALL)
 # A comment or CDATA section (passed over whole: a tag written inside one is text), an
 # item's start, or a category's (or dc:subject's) start or end tag with its attributes, so
 # that a "/>" inside a quoted value does not end it. No part of a tag spans a "<" (XML
 # allows none in a tag), and the attributes are matched atomically: a tag that does not
 # match is given up at once, not retried over the rest of the feed.
 _CATEGORY_TAG = re.compile(
-    r"(?P<quoted><!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z))"
+    rf"(?P<quoted>{_QUOTED.pattern})"
     r"|(?P<item></?(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?=[\s/>]))"
     r"|<(?P<close>/?)(?P<prefix>(?:[A-Za-z_][\w.-]*:)?)(?P<name>category|subject)"
     r"(?P<rest>(?>(?:\s+[^\s=/<>\"']+(?:\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'|[^\s<>\"']*))?)*)"
     r"\s*/?>)",
     re.IGNORECASE | re.DOTALL,
 )
-# Comments and CDATA sections, also one the end of the text cut open.
-_QUOTED = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", re.DOTALL)
 
 
 class FeedRefused(ValueError):
